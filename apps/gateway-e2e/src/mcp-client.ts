@@ -1,0 +1,42 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+export interface ConnectedClient {
+  readonly client: Client;
+  readonly transport: StreamableHTTPClientTransport;
+  readonly sessionId: string;
+}
+
+/** A real MCP SDK client connected to the gateway over Streamable HTTP. */
+export async function connectClient(mcpUrl: string): Promise<ConnectedClient> {
+  const client = new Client({ name: 'gateway-e2e', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl));
+  await client.connect(transport);
+  if (!transport.sessionId) throw new Error('the gateway did not assign a session id');
+  return { client, transport, sessionId: transport.sessionId };
+}
+
+/** Reads one Prometheus counter value with the given labels, or undefined when absent. */
+export function counterValue(metricsText: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of metricsText.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelText = line.slice(name.length + 1, line.indexOf('}'));
+    const matches = Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`));
+    if (matches) return Number(line.slice(line.indexOf('}') + 1).trim());
+  }
+  return undefined;
+}
+
+/** POSTs a raw body to the MCP endpoint and returns status and parsed JSON. */
+export async function postRaw(
+  mcpUrl: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: { error?: { code: number; message: string } } }> {
+  const response = await fetch(mcpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body,
+  });
+  return { status: response.status, json: (await response.json()) as { error?: { code: number; message: string } } };
+}

@@ -1,0 +1,83 @@
+import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { AuditModule } from '@gateway/audit';
+import { AuthModule, authGrpcPackages } from '@gateway/auth';
+import { IngressModule, loadIngressConfig } from '@gateway/ingress';
+import {
+  createLogger,
+  envFields,
+  loadEnvConfig,
+  PlatformModule,
+  type ServiceProcess,
+  startEmbeddedPostgres,
+} from '@gateway/platform';
+import { loadPolicyConfig, PolicyModule, policyGrpcPackages } from '@gateway/policy';
+import { loadRegistryConfig, RegistryModule, registryGrpcPackages } from '@gateway/registry';
+import { loadRouterConfig, RouterModule, routerGrpcPackages } from '@gateway/router';
+import { TelemetryModule } from '@gateway/telemetry';
+
+const embeddedEnvSchema = z.object({
+  GATEWAY_HOST: envFields.host('127.0.0.1'),
+  GATEWAY_PORT: envFields.port(8080),
+  GATEWAY_DATA_DIR: z.string().min(1).default('.data/embedded'),
+});
+
+/** Stops the embedded database once the services using it have shut down. */
+function embeddedDatabaseLifecycle(stop: () => Promise<void>): DynamicModule {
+  @Module({})
+  class EmbeddedDatabaseModule implements OnApplicationShutdown {
+    async onApplicationShutdown(): Promise<void> {
+      await stop();
+    }
+  }
+  return { module: EmbeddedDatabaseModule };
+}
+
+/**
+ * The embedded default: all seven services in one process, PGlite in a local data directory,
+ * the in-process event bus, and gRPC between the services over a unix socket in the data dir.
+ */
+export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Promise<ServiceProcess> {
+  const settings = loadEnvConfig(embeddedEnvSchema, env);
+  const dataDir = resolve(settings.GATEWAY_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const grpcSocket = join(dataDir, 'grpc.sock');
+  rmSync(grpcSocket, { force: true });
+  const grpcAddress = `unix:${grpcSocket}`;
+  const serviceEnv = {
+    ...env,
+    INGRESS_HOST: settings.GATEWAY_HOST,
+    INGRESS_PORT: String(settings.GATEWAY_PORT),
+    ROUTER_GRPC_ADDRESS: grpcAddress,
+    REGISTRY_GRPC_ADDRESS: grpcAddress,
+  };
+  const ingress = loadIngressConfig(serviceEnv);
+  const router = loadRouterConfig(serviceEnv);
+  const registry = loadRegistryConfig(serviceEnv);
+  const policy = loadPolicyConfig(serviceEnv);
+  const database = await startEmbeddedPostgres({
+    dataDir: join(dataDir, 'pglite'),
+    logger: createLogger('embedded-postgres'),
+  });
+  return {
+    name: 'gateway',
+    modules: [
+      embeddedDatabaseLifecycle(database.stop),
+      PlatformModule.forRoot({ processName: 'gateway', bus: { kind: 'in-process' }, databaseUrl: database.url }),
+      RegistryModule.forRoot(registry),
+      RouterModule.forRoot(router),
+      IngressModule.forRoot(ingress),
+      AuthModule,
+      PolicyModule.forRoot(policy),
+      AuditModule,
+      TelemetryModule,
+    ],
+    http: { host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT },
+    grpc: {
+      address: grpcAddress,
+      packages: [...routerGrpcPackages, ...registryGrpcPackages, ...authGrpcPackages, ...policyGrpcPackages],
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import type { AuthApi } from '@gateway/contracts';
+
+export interface StoredApiKey {
+  readonly id: string;
+  readonly tenant: string;
+  readonly principalId: string;
+  readonly principalKind: string;
+  readonly roles: readonly string[];
+  readonly scopes: readonly string[];
+  readonly expiresAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
+}
+
+/** The verdict on a presented key, given what is stored under its hash (if anything). */
+export function verdictFor(stored: StoredApiKey | undefined, now: Date): AuthApi.VerifyApiKeyResponse {
+  if (!stored) return { valid: false, principal: undefined, reason: 'unknown' };
+  if (stored.revokedAt && stored.revokedAt <= now) return { valid: false, principal: undefined, reason: 'revoked' };
+  if (stored.expiresAt && stored.expiresAt <= now) return { valid: false, principal: undefined, reason: 'expired' };
+  return {
+    valid: true,
+    reason: '',
+    principal: {
+      id: stored.principalId,
+      tenant: stored.tenant,
+      kind: stored.principalKind,
+      roles: [...stored.roles],
+      scopes: [...stored.scopes],
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { AdminChange } from './admin-change.event';
+import { CallEvent } from './call-event.event';
+import { CatalogRecord } from './catalog-record.event';
+import { PolicyBundleRecord } from './policy-bundle.event';
+import { RevocationRecord } from './revocation.event';
+import { SecurityEvent } from './security-event.event';
+
+/** Every event contract, one per topic. */
+export const allEvents = [CallEvent, SecurityEvent, CatalogRecord, PolicyBundleRecord, RevocationRecord, AdminChange];

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { defineEvent } from './event-definition';
+import { Topics } from './topics';
+
+export const upstreamTransport = z.enum(['stdio', 'streamable-http', 'sse', 'websocket']);
+
+export const ServerDefinitionSchema = z.object({
+  id: z.string().min(1),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .describe('Shown to agents; a tool-name prefix where several servers are exposed'),
+  description: z.string().optional(),
+  transport: upstreamTransport,
+  stdio: z
+    .object({
+      command: z.string().min(1),
+      args: z.array(z.string()),
+      env: z.record(z.string(), z.string()),
+      cwd: z.string().optional(),
+    })
+    .optional(),
+  http: z.object({ url: z.url(), headers: z.record(z.string(), z.string()) }).optional(),
+  enabled: z.boolean(),
+  revision: z.number().int().nonnegative(),
+});
+
+export type ServerDefinitionValue = z.infer<typeof ServerDefinitionSchema>;
+
+/** The record's value is the server's current definition; a null value (tombstone) removes it. */
+export const CatalogRecordSchema = z
+  .object({
+    server: ServerDefinitionSchema,
+    changedAt: z.iso.datetime(),
+  })
+  .describe('Latest definition of one MCP server (compacted; a tombstone removes it)');
+
+export const CatalogRecord = defineEvent({
+  topic: Topics.catalog,
+  version: 1,
+  schema: CatalogRecordSchema,
+  key: (record) => record.server.id,
+  description: 'Latest definition of one MCP server, keyed by server id; a tombstone removes it.',
+  example: {
+    server: {
+      id: 'everything',
+      name: 'everything',
+      transport: 'stdio',
+      stdio: { command: 'node', args: ['server-everything/dist/index.js', 'stdio'], env: {} },
+      enabled: true,
+      revision: 1,
+    },
+    changedAt: '2026-11-21T10:00:00.000Z',
+  },
+});
+
+export type CatalogRecordValue = z.infer<typeof CatalogRecordSchema>;

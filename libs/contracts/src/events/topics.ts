@@ -1,0 +1,50 @@
+/**
+ * Every Kafka topic the gateway produces or consumes, in one place.
+ *
+ * Do not rename a topic or change its key: consumers outside this repository (SRE and security
+ * teams) subscribe by these names. A breaking change to an event gets a new topic with the next
+ * version suffix, published beside the old one until its consumers have moved.
+ */
+export interface TopicSpec {
+  readonly name: string;
+  /** What the message key is; consumers rely on per-key ordering. */
+  readonly key: string;
+  /** Log compaction keeps the latest record per key (state topics); others expire by time. */
+  readonly compacted: boolean;
+  readonly partitions: number;
+  /** Retention for non-compacted topics, in milliseconds. */
+  readonly retentionMs?: number;
+}
+
+const sevenDays = 7 * 24 * 60 * 60 * 1000;
+
+export const Topics = {
+  calls: {
+    name: 'mcp.gateway.calls.v1',
+    key: 'downstream session id',
+    compacted: false,
+    partitions: 6,
+    retentionMs: sevenDays,
+  },
+  security: {
+    name: 'mcp.gateway.security.v1',
+    key: 'tenant',
+    compacted: false,
+    partitions: 3,
+    retentionMs: sevenDays,
+  },
+  catalog: { name: 'mcp.registry.catalog.v1', key: 'server id', compacted: true, partitions: 3 },
+  policyBundles: { name: 'mcp.policy.bundles.v1', key: 'tenant', compacted: true, partitions: 3 },
+  revocations: { name: 'mcp.auth.revocations.v1', key: 'key or token id', compacted: true, partitions: 3 },
+  adminChanges: {
+    name: 'mcp.admin.changes.v1',
+    key: 'entity id',
+    compacted: false,
+    partitions: 3,
+    retentionMs: sevenDays,
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics]['name'];
+
+export const allTopics: readonly TopicSpec[] = Object.values(Topics);

@@ -1,0 +1,2 @@
+export * from './ingress.module';
+export * from './ingress-config';

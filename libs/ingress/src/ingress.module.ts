@@ -1,0 +1,16 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { INGRESS_CONFIG, type IngressConfig } from './ingress-config';
+import { McpController } from './mcp/mcp.controller';
+import { McpSessionsService } from './mcp/mcp-sessions.service';
+import { RouterGateway } from './router/router-gateway.service';
+
+@Module({})
+export class IngressModule {
+  static forRoot(config: IngressConfig): DynamicModule {
+    return {
+      module: IngressModule,
+      controllers: [McpController],
+      providers: [{ provide: INGRESS_CONFIG, useValue: config }, RouterGateway, McpSessionsService],
+    };
+  }
+}

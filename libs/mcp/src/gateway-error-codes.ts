@@ -1,0 +1,29 @@
+/**
+ * JSON-RPC error codes the gateway itself answers with. Standard codes come from JSON-RPC 2.0;
+ * gateway conditions use the implementation-defined server-error range (-32000 to -32099).
+ */
+export const JsonRpcErrorCode = {
+  parseError: -32700,
+  invalidRequest: -32600,
+  methodNotFound: -32601,
+  invalidParams: -32602,
+  internalError: -32603,
+  /** The upstream MCP server is not connected (starting, restarting after a crash, or removed). */
+  upstreamUnavailable: -32010,
+  /** The upstream did not answer within the call's deadline. */
+  upstreamTimeout: -32011,
+  /** The router tier could not be reached. */
+  routerUnavailable: -32012,
+} as const;
+
+/** An error with a JSON-RPC code, raised anywhere and mapped once at the MCP edge. */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}

@@ -1,0 +1,2 @@
+export * from './gateway-error-codes';
+export * from './exposed-names';

@@ -1,0 +1,68 @@
+import type { TopicSpec } from '@gateway/contracts';
+
+/** A message to publish. Every message has a key: per-key order is what consumers rely on. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: string;
+  /** JSON-serialisable value; null publishes a tombstone (compacted topics). */
+  readonly value: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface IncomingMessage {
+  readonly topic: string;
+  readonly key: string;
+  /** Parsed JSON value; null for a tombstone. */
+  readonly value: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Throwing makes the bus redeliver the message (after a backoff); returning acknowledges it. */
+export type MessageHandler = (message: IncomingMessage) => Promise<void>;
+
+export interface SubscriptionOptions {
+  readonly topic: string;
+  /** Consumers sharing a group id share the work; each group sees every message. */
+  readonly groupId: string;
+  /** Read the topic from its start (state topics) instead of from the group's committed offset. */
+  readonly fromBeginning?: boolean;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface BusHealth {
+  /** True when the bus can deliver right now (connected to the broker, for Kafka). */
+  readonly ready: boolean;
+  readonly detail: string;
+  /** Messages accepted by publish() and not yet acknowledged by the broker. */
+  readonly buffered: number;
+  /** Messages dropped because the buffer was full. */
+  readonly dropped: number;
+}
+
+/**
+ * The one messaging port every service goes through (STYLE.md rule 4). Two adapters: Kafka
+ * (kafkajs) for the distributed topology and an in-process bus for the embedded default.
+ */
+export interface EventBus {
+  /**
+   * Accepts a message for delivery. Never throws for broker trouble and never waits on the
+   * broker: an agent's call must not fail or stall because Kafka is down. Messages wait in a
+   * bounded buffer and are delivered, in order per key, when the broker is reachable.
+   */
+  publish(message: OutgoingMessage): void;
+  /** Starts consuming; survives broker outages by reconnecting on its own. */
+  subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription>;
+  /** Creates missing topics with their partitions and cleanup policy; idempotent. */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  health(): BusHealth;
+  /** Resolves when the buffer is empty or the timeout passed (then returns how many are left). */
+  flush(timeoutMs: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const EVENT_BUS = Symbol('EVENT_BUS');

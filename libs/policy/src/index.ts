@@ -1,0 +1,2 @@
+export * from './policy.module';
+export * from './policy-config';

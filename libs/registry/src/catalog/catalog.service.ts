@@ -1,0 +1,142 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { AdminChange, CatalogRecord, type ServerDefinitionValue } from '@gateway/contracts';
+import { createLogger, EVENT_BUS, type EventBus, publishEvent, ReadinessRegistry } from '@gateway/platform';
+import type { DeclaredServer, RegistryConfig } from '../registry-config';
+import { type StoredServer, ServerRepository } from './server.repository';
+
+export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
+
+const configSource = 'config';
+
+/** Thrown while the catalog has not been loaded from the database yet. */
+export class CatalogNotLoadedError extends Error {
+  constructor() {
+    super('the catalog is not loaded yet (waiting for the database)');
+    this.name = 'CatalogNotLoadedError';
+  }
+}
+
+export function toDefinition(declared: DeclaredServer, revision: number): ServerDefinitionValue {
+  return {
+    id: declared.id,
+    name: declared.name ?? declared.id,
+    description: declared.description,
+    transport: declared.transport,
+    stdio: declared.stdio,
+    http: declared.http,
+    enabled: declared.enabled,
+    revision,
+  };
+}
+
+function sameDefinition(left: ServerDefinitionValue, right: ServerDefinitionValue): boolean {
+  return isDeepStrictEqual(
+    JSON.parse(JSON.stringify({ ...left, revision: 0 })),
+    JSON.parse(JSON.stringify({ ...right, revision: 0 })),
+  );
+}
+
+/**
+ * Owns the catalog: applies the declarative config to the database at start, keeps the current
+ * catalog in memory for the gRPC API, and publishes every server on the compacted catalog topic.
+ */
+@Injectable()
+export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = createLogger('catalog');
+  private servers = new Map<string, ServerDefinitionValue>();
+  private loaded = false;
+  private stopped = false;
+  private lastError = '';
+
+  constructor(
+    private readonly repository: ServerRepository,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('registry-catalog', () => ({
+      ready: this.loaded,
+      detail: this.loaded ? `${this.servers.size} servers` : `loading ${this.lastError}`.trim(),
+    }));
+  }
+
+  onApplicationBootstrap(): void {
+    void this.loadWithRetry();
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+  }
+
+  list(): ServerDefinitionValue[] {
+    if (!this.loaded) throw new CatalogNotLoadedError();
+    return [...this.servers.values()];
+  }
+
+  get(id: string): ServerDefinitionValue | undefined {
+    return this.list().find((server) => server.id === id);
+  }
+
+  private async loadWithRetry(): Promise<void> {
+    for (let attempt = 0; !this.stopped && !this.loaded; attempt += 1) {
+      try {
+        await this.applyDeclaredServers();
+        this.loaded = true;
+        this.logger.info({ servers: this.servers.size, file: this.config.configFile }, 'catalog loaded');
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.warn({ err: error, attempt }, 'catalog load failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000)));
+      }
+    }
+  }
+
+  private async applyDeclaredServers(): Promise<void> {
+    const stored = new Map((await this.repository.list()).map((server) => [server.definition.id, server]));
+    const declaredIds = new Set(this.config.servers.map((server) => server.id));
+    for (const declared of this.config.servers) {
+      await this.applyDeclared(declared, stored.get(declared.id));
+    }
+    for (const [id, server] of stored) {
+      if (server.source === configSource && !declaredIds.has(id)) await this.remove(id);
+    }
+    for (const server of this.servers.values()) {
+      publishEvent(this.bus, CatalogRecord, { server, changedAt: new Date().toISOString() });
+    }
+  }
+
+  private async applyDeclared(declared: DeclaredServer, stored: StoredServer | undefined): Promise<void> {
+    const previous = stored?.definition;
+    const candidate = toDefinition(declared, (previous?.revision ?? 0) + 1);
+    if (previous && sameDefinition(previous, candidate)) {
+      this.servers.set(previous.id, previous);
+      return;
+    }
+    await this.repository.upsert(candidate, configSource);
+    this.servers.set(candidate.id, candidate);
+    this.recordChange(candidate.id, previous ? 'updated' : 'created', candidate.revision);
+  }
+
+  private async remove(id: string): Promise<void> {
+    await this.repository.delete(id);
+    this.servers.delete(id);
+    this.bus.publish({ topic: CatalogRecord.topic.name, key: id, value: null });
+    this.recordChange(id, 'deleted');
+  }
+
+  private recordChange(entityId: string, action: 'created' | 'updated' | 'deleted', revision?: number): void {
+    publishEvent(this.bus, AdminChange, {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      actor: configSource,
+      entityType: 'server',
+      entityId,
+      action,
+      revision,
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './registry.module';
+export * from './registry-config';

@@ -1,0 +1,98 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { lastValueFrom } from 'rxjs';
+import { CatalogRecord, GrpcPackages, RegistryApi, type ServerDefinitionValue } from '@gateway/contracts';
+import {
+  createGrpcClient,
+  createLogger,
+  EVENT_BUS,
+  type EventBus,
+  parseEvent,
+  ReadinessRegistry,
+  type Subscription,
+} from '@gateway/platform';
+import { ROUTER_CONFIG, type RouterConfig } from '../router-config';
+import { UpstreamPool } from '../upstream/upstream-pool';
+
+export function fromProtoServer(server: RegistryApi.ServerDefinition): ServerDefinitionValue {
+  return {
+    id: server.id,
+    name: server.name,
+    description: server.description || undefined,
+    transport: server.transport as ServerDefinitionValue['transport'],
+    stdio: server.stdio && { ...server.stdio, cwd: server.stdio.cwd || undefined },
+    http: server.http,
+    enabled: server.enabled,
+    revision: server.revision,
+  };
+}
+
+/**
+ * Keeps this replica's upstream connections in line with the catalog: a snapshot from the
+ * registry over gRPC at start, then every change from the compacted catalog topic.
+ */
+@Injectable()
+export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = createLogger('catalog-follower');
+  private snapshotLoaded = false;
+  private lastError = '';
+  private stopped = false;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    private readonly pool: UpstreamPool,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('upstream-catalog', () => ({
+      ready: this.snapshotLoaded,
+      detail: this.snapshotLoaded ? `${this.pool.all().length} upstreams` : `waiting for registry ${this.lastError}`.trim(),
+    }));
+  }
+
+  onApplicationBootstrap(): void {
+    void this.follow();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.close();
+  }
+
+  private async follow(): Promise<void> {
+    await this.loadSnapshot();
+    if (this.stopped) return;
+    this.subscription = await this.bus.subscribe(
+      { topic: CatalogRecord.topic.name, groupId: `${this.config.instanceId}-catalog`, fromBeginning: true },
+      async (message) => {
+        if (message.value === null) {
+          await this.pool.remove(message.key);
+          return;
+        }
+        await this.pool.apply(parseEvent(CatalogRecord, message).server);
+      },
+    );
+  }
+
+  private async loadSnapshot(): Promise<void> {
+    const registry = createGrpcClient<RegistryApi.RegistryServiceClient>(
+      GrpcPackages.registry,
+      this.config.registryGrpcAddress,
+    );
+    for (let attempt = 0; !this.stopped; attempt += 1) {
+      try {
+        const reply = await lastValueFrom(registry.listServers({}));
+        await Promise.all(reply.servers.map((server) => this.pool.apply(fromProtoServer(server))));
+        this.snapshotLoaded = true;
+        this.logger.info({ servers: reply.servers.length }, 'catalog snapshot loaded');
+        return;
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.warn({ attempt, error: this.lastError }, 'registry not reachable; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000)));
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { envFields, loadEnvConfig } from '@gateway/platform';
+import { z } from 'zod';
+
+const routerEnvSchema = z.object({
+  ROUTER_GRPC_ADDRESS: envFields.grpcAddress('127.0.0.1:50051'),
+  REGISTRY_GRPC_ADDRESS: envFields.grpcAddress('127.0.0.1:50052'),
+  ROUTER_CALL_TIMEOUT_MS: envFields.milliseconds(60_000),
+  ROUTER_LIST_TIMEOUT_MS: envFields.milliseconds(5_000),
+  ROUTER_CONNECT_TIMEOUT_MS: envFields.milliseconds(20_000),
+  ROUTER_RESTART_BACKOFF_MS: envFields.milliseconds(250),
+  ROUTER_RESTART_BACKOFF_MAX_MS: envFields.milliseconds(30_000),
+  ROUTER_INSTANCE_ID: z.string().min(1).default(() => `router-${randomUUID().slice(0, 8)}`),
+});
+
+export interface RouterConfig {
+  readonly grpcAddress: string;
+  readonly registryGrpcAddress: string;
+  readonly instanceId: string;
+  readonly callTimeoutMs: number;
+  readonly listTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly restartBackoff: { readonly initialMs: number; readonly maxMs: number };
+}
+
+export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
+  const parsed = loadEnvConfig(routerEnvSchema, env);
+  return {
+    grpcAddress: parsed.ROUTER_GRPC_ADDRESS,
+    registryGrpcAddress: parsed.REGISTRY_GRPC_ADDRESS,
+    instanceId: parsed.ROUTER_INSTANCE_ID,
+    callTimeoutMs: parsed.ROUTER_CALL_TIMEOUT_MS,
+    listTimeoutMs: parsed.ROUTER_LIST_TIMEOUT_MS,
+    connectTimeoutMs: parsed.ROUTER_CONNECT_TIMEOUT_MS,
+    restartBackoff: { initialMs: parsed.ROUTER_RESTART_BACKOFF_MS, maxMs: parsed.ROUTER_RESTART_BACKOFF_MAX_MS },
+  };
+}
+
+export const ROUTER_CONFIG = Symbol('ROUTER_CONFIG');

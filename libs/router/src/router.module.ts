@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { GrpcPackages } from '@gateway/contracts';
+import { CatalogFollower } from './catalog/catalog-follower.service';
+import { DispatchService } from './dispatch/dispatch.service';
+import { RouterGrpcController } from './dispatch/router.grpc-controller';
+import { ToolDirectory } from './dispatch/tool-directory';
+import { ROUTER_CONFIG, type RouterConfig } from './router-config';
+import { UpstreamPool } from './upstream/upstream-pool';
+import { UpstreamsController } from './upstream/upstreams.controller';
+
+export const routerGrpcPackages = [GrpcPackages.router];
+
+@Module({})
+export class RouterModule {
+  static forRoot(config: RouterConfig): DynamicModule {
+    return {
+      module: RouterModule,
+      controllers: [RouterGrpcController, UpstreamsController],
+      providers: [{ provide: ROUTER_CONFIG, useValue: config }, UpstreamPool, ToolDirectory, DispatchService, CatalogFollower],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { Controller, Get } from '@nestjs/common';
+import { UpstreamPool } from './upstream-pool';
+
+export interface UpstreamView {
+  readonly id: string;
+  readonly name: string;
+  readonly transport: string;
+  readonly state: string;
+  readonly restarts: number;
+  readonly lastError: string;
+}
+
+/** Connection state of this router replica's upstreams, for operators and health dashboards. */
+@Controller('api/v1/upstreams')
+export class UpstreamsController {
+  constructor(private readonly pool: UpstreamPool) {}
+
+  @Get()
+  list(): { upstreams: UpstreamView[] } {
+    return {
+      upstreams: this.pool.all().map((connection) => ({
+        id: connection.definition.id,
+        name: connection.name,
+        transport: connection.definition.transport,
+        state: connection.state,
+        restarts: connection.restarts,
+        lastError: connection.lastError,
+      })),
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CallEvent } from '@gateway/contracts';
+import { EVENT_BUS, type EventBus, parseEvent, type Subscription } from '@gateway/platform';
+import { GatewayMetrics } from './gateway-metrics';
+
+@Injectable()
+export class CallMetricsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.bus.subscribe({ topic: CallEvent.topic.name, groupId: 'telemetry' }, async (message) => {
+      this.metrics.record(parseEvent(CallEvent, message));
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscription?.close();
+  }
+}
