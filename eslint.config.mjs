@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', 'dist/**', '.data/**', '.toolchain/**', '.nx/**', 'libs/contracts/src/generated/**'],
+    ignores: [
+      '**/node_modules/**',
+      'dist/**',
+      '.data/**',
+      '.toolchain/**',
+      '.nx/**',
+      'libs/contracts/src/generated/**',
+    ],
   },
   ...tseslint.configs.recommended,
   {
@@ -22,15 +29,39 @@ export default tseslint.config(
           enforceBuildableLibDependency: false,
           allow: ['@gateway/platform/bootstrap'],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:platform', 'type:contracts', 'type:protocol'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:service', 'type:platform', 'type:contracts', 'type:protocol'],
+            },
+            {
+              sourceTag: 'type:service',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol'],
+            },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts', 'type:protocol'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts', 'type:protocol'],
+            },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:ingress', 'scope:auth', 'scope:policy', 'scope:registry', 'scope:router', 'scope:audit', 'scope:telemetry'] },
+            {
+              sourceTag: 'scope:gateway',
+              onlyDependOnLibsWithTags: [
+                'scope:shared',
+                'scope:ingress',
+                'scope:auth',
+                'scope:policy',
+                'scope:registry',
+                'scope:router',
+                'scope:audit',
+                'scope:telemetry',
+              ],
+            },
             ...['ingress', 'auth', 'policy', 'registry', 'router', 'audit', 'telemetry'].map((service) => ({
               sourceTag: `scope:${service}`,
               onlyDependOnLibsWithTags: ['scope:shared', `scope:${service}`],
@@ -45,7 +76,17 @@ export default tseslint.config(
     files: ['**/*.ts'],
     ignores: ['libs/platform/src/messaging/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'Publish and consume through the EventBus port of @gateway/platform.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'kafkajs',
+              message: 'Publish and consume through the EventBus port of @gateway/platform.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

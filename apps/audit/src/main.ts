@@ -1,9 +1,17 @@
 import './instrumentation';
 import { AuditModule } from '@gateway/audit';
-import { loadHttpListenConfig, loadPlatformConfig, PlatformModule, runServiceProcess } from '@gateway/platform';
+import {
+  loadHttpListenConfig,
+  loadPlatformConfig,
+  PlatformModule,
+  runServiceProcess,
+} from '@gateway/platform';
 
 runServiceProcess(() => ({
   name: 'audit',
-  modules: [PlatformModule.forRoot({ processName: 'audit', ...loadPlatformConfig(process.env, true) }), AuditModule],
+  modules: [
+    PlatformModule.forRoot({ processName: 'audit', ...loadPlatformConfig(process.env, true) }),
+    AuditModule,
+  ],
   http: loadHttpListenConfig('AUDIT', 8085),
 }));

@@ -44,7 +44,9 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
     await gateway.waitUntilReady(baseUrl);
     await waitFor(
       async () => {
-        const { upstreams } = (await (await fetch(`${baseUrl}/api/v1/upstreams`)).json()) as { upstreams: UpstreamView[] };
+        const { upstreams } = (await (await fetch(`${baseUrl}/api/v1/upstreams`)).json()) as {
+          upstreams: UpstreamView[];
+        };
         return upstreams.some((upstream) => upstream.name === 'everything' && upstream.state === 'ready');
       },
       { description: 'server-everything to be connected' },
@@ -66,7 +68,9 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
 
       const audited = await waitFor(
         async () => {
-          const response = await fetch(`${baseUrl}/api/v1/audit/events?sessionId=${sessionId}&method=tools/call`);
+          const response = await fetch(
+            `${baseUrl}/api/v1/audit/events?sessionId=${sessionId}&method=tools/call`,
+          );
           const { events } = (await response.json()) as { events: AuditEvent[] };
           return events.find((event) => event.target === 'echo');
         },
@@ -77,7 +81,11 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
       await waitFor(
         async () => {
           const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
-          const calls = counterValue(metrics, 'mcp_gateway_calls_total', { method: 'tools/call', server: 'everything', outcome: 'ok' });
+          const calls = counterValue(metrics, 'mcp_gateway_calls_total', {
+            method: 'tools/call',
+            server: 'everything',
+            outcome: 'ok',
+          });
           return calls !== undefined && calls >= 1;
         },
         { description: 'the tools/call counter on /metrics' },
@@ -104,19 +112,24 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
     try {
       await client.callTool({ name: 'echo', arguments: { message: 'before' } });
       const upstreams = async (): Promise<UpstreamView[]> =>
-        ((await (await fetch(`${baseUrl}/api/v1/upstreams`)).json()) as { upstreams: UpstreamView[] }).upstreams;
+        ((await (await fetch(`${baseUrl}/api/v1/upstreams`)).json()) as { upstreams: UpstreamView[] })
+          .upstreams;
       const before = (await upstreams()).find((upstream) => upstream.name === 'everything')!;
       expect(before.state).toBe('ready');
 
       const killed = killUpstreamProcess(gateway.pid);
       expect(killed).toBeGreaterThan(0);
-      await waitFor(async () => (await upstreams()).find((upstream) => upstream.name === 'everything')?.state === 'backoff', {
-        description: 'the router to notice the exit',
-      });
-
-      await expect(client.callTool({ name: 'echo', arguments: { message: 'during the gap' } })).rejects.toThrow(
-        /-32010.*Upstream server "everything" is unavailable/,
+      await waitFor(
+        async () =>
+          (await upstreams()).find((upstream) => upstream.name === 'everything')?.state === 'backoff',
+        {
+          description: 'the router to notice the exit',
+        },
       );
+
+      await expect(
+        client.callTool({ name: 'echo', arguments: { message: 'during the gap' } }),
+      ).rejects.toThrow(/-32010.*Upstream server "everything" is unavailable/);
 
       const after = await waitFor(
         async () => {
@@ -134,7 +147,11 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
   });
 
   it('stops with a message naming the variable when the configuration is invalid', async () => {
-    const badPort = new ServiceProcess({ app: 'gateway', logDir: join(workDir, 'bad-port'), env: { GATEWAY_PORT: 'eighty' } });
+    const badPort = new ServiceProcess({
+      app: 'gateway',
+      logDir: join(workDir, 'bad-port'),
+      env: { GATEWAY_PORT: 'eighty' },
+    });
     expect(await badPort.exit()).toBe(78);
     const badFile = join(workDir, 'bad.yaml');
     writeFileSync(badFile, 'servers:\n  - id: broken\n    transport: carrier-pigeon\n');
@@ -153,7 +170,9 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
 
 /** Kills the server-everything child processes of the gateway; returns how many. */
 function killUpstreamProcess(gatewayPid: number): number {
-  const output = execFileSync('pgrep', ['-P', String(gatewayPid), '-f', 'server-everything'], { encoding: 'utf8' });
+  const output = execFileSync('pgrep', ['-P', String(gatewayPid), '-f', 'server-everything'], {
+    encoding: 'utf8',
+  });
   const pids = output.split('\n').filter(Boolean).map(Number);
   for (const pid of pids) process.kill(pid, 'SIGKILL');
   return pids.length;

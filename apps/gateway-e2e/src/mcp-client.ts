@@ -17,7 +17,11 @@ export async function connectClient(mcpUrl: string): Promise<ConnectedClient> {
 }
 
 /** Reads one Prometheus counter value with the given labels, or undefined when absent. */
-export function counterValue(metricsText: string, name: string, labels: Record<string, string>): number | undefined {
+export function counterValue(
+  metricsText: string,
+  name: string,
+  labels: Record<string, string>,
+): number | undefined {
   for (const line of metricsText.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;
     const labelText = line.slice(name.length + 1, line.indexOf('}'));
@@ -35,8 +39,15 @@ export async function postRaw(
 ): Promise<{ status: number; json: { error?: { code: number; message: string } } }> {
   const response = await fetch(mcpUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
     body,
   });
-  return { status: response.status, json: (await response.json()) as { error?: { code: number; message: string } } };
+  return {
+    status: response.status,
+    json: (await response.json()) as { error?: { code: number; message: string } },
+  };
 }

@@ -65,7 +65,11 @@ export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Pro
     name: 'gateway',
     modules: [
       embeddedDatabaseLifecycle(database.stop),
-      PlatformModule.forRoot({ processName: 'gateway', bus: { kind: 'in-process' }, databaseUrl: database.url }),
+      PlatformModule.forRoot({
+        processName: 'gateway',
+        bus: { kind: 'in-process' },
+        databaseUrl: database.url,
+      }),
       RegistryModule.forRoot(registry),
       RouterModule.forRoot(router),
       IngressModule.forRoot(ingress),

@@ -7,7 +7,10 @@ runServiceProcess(() => {
   const ingress = loadIngressConfig();
   return {
     name: 'ingress',
-    modules: [PlatformModule.forRoot({ processName: 'ingress', ...platform }), IngressModule.forRoot(ingress)],
+    modules: [
+      PlatformModule.forRoot({ processName: 'ingress', ...platform }),
+      IngressModule.forRoot(ingress),
+    ],
     http: { host: ingress.host, port: ingress.port },
   };
 });

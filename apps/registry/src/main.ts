@@ -1,5 +1,10 @@
 import './instrumentation';
-import { loadHttpListenConfig, loadPlatformConfig, PlatformModule, runServiceProcess } from '@gateway/platform';
+import {
+  loadHttpListenConfig,
+  loadPlatformConfig,
+  PlatformModule,
+  runServiceProcess,
+} from '@gateway/platform';
 import { loadRegistryConfig, RegistryModule, registryGrpcPackages } from '@gateway/registry';
 
 runServiceProcess(() => {

@@ -1,12 +1,20 @@
 import './instrumentation';
-import { loadHttpListenConfig, loadPlatformConfig, PlatformModule, runServiceProcess } from '@gateway/platform';
+import {
+  loadHttpListenConfig,
+  loadPlatformConfig,
+  PlatformModule,
+  runServiceProcess,
+} from '@gateway/platform';
 import { loadRouterConfig, RouterModule, routerGrpcPackages } from '@gateway/router';
 
 runServiceProcess(() => {
   const router = loadRouterConfig();
   return {
     name: 'router',
-    modules: [PlatformModule.forRoot({ processName: 'router', ...loadPlatformConfig() }), RouterModule.forRoot(router)],
+    modules: [
+      PlatformModule.forRoot({ processName: 'router', ...loadPlatformConfig() }),
+      RouterModule.forRoot(router),
+    ],
     http: loadHttpListenConfig('ROUTER', 8081),
     grpc: { address: router.grpcAddress, packages: routerGrpcPackages },
   };

@@ -6,7 +6,10 @@ const ingressEnvSchema = z.object({
   INGRESS_HOST: envFields.host('127.0.0.1'),
   INGRESS_PORT: envFields.port(8080),
   ROUTER_GRPC_ADDRESS: envFields.grpcAddress('127.0.0.1:50051'),
-  INGRESS_INSTANCE_ID: z.string().min(1).default(() => `ingress-${randomUUID().slice(0, 8)}`),
+  INGRESS_INSTANCE_ID: z
+    .string()
+    .min(1)
+    .default(() => `ingress-${randomUUID().slice(0, 8)}`),
   INGRESS_MAX_BODY_BYTES: z.coerce
     .number({ error: 'expected a size in bytes' })
     .int('expected a whole number of bytes')

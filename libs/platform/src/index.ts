@@ -13,3 +13,7 @@ export * from './service/platform.module';
 export * from './service/run-service';
 export * from './persistence/embedded-postgres';
 export * from './persistence/postgres-database';
+export * from './messaging/event-bus-closed.error';
+export * from './messaging/in-process-event-bus';
+export * from './messaging/kafka-event-bus';
+export * from './messaging/trace-propagation';

@@ -2,7 +2,9 @@ import { loadEnvConfig } from '@gateway/platform';
 import { z } from 'zod';
 
 const policyEnvSchema = z.object({
-  POLICY_DEFAULT_DECISION: z.enum(['allow', 'deny'], { error: 'expected "allow" or "deny"' }).default('allow'),
+  POLICY_DEFAULT_DECISION: z
+    .enum(['allow', 'deny'], { error: 'expected "allow" or "deny"' })
+    .default('allow'),
 });
 
 export interface PolicyConfig {

@@ -51,10 +51,12 @@ describe('gateway config file', () => {
     expect(problemsOf('servers:\n  - id: x\n    transport: pigeon\n')).toContain(
       'servers.0.transport: expected one of stdio, streamable-http, sse, websocket',
     );
-    expect(problemsOf('servers:\n  - id: x\n    transport: stdio\n')).toContain('servers.0.stdio: required when transport is stdio');
-    expect(problemsOf('servers:\n  - id: "has space"\n    transport: sse\n    http: { url: "http://h/sse" }\n')[0]).toMatch(
-      /^servers\.0\.id: expected an id/,
+    expect(problemsOf('servers:\n  - id: x\n    transport: stdio\n')).toContain(
+      'servers.0.stdio: required when transport is stdio',
     );
+    expect(
+      problemsOf('servers:\n  - id: "has space"\n    transport: sse\n    http: { url: "http://h/sse" }\n')[0],
+    ).toMatch(/^servers\.0\.id: expected an id/);
   });
 
   it('rejects duplicate server names, unknown keys, invalid YAML and unset variables', () => {
@@ -62,8 +64,8 @@ describe('gateway config file', () => {
     expect(problemsOf(`servers:\n${server}${server}`)).toContain('servers.1.name: duplicate server name "a"');
     expect(problemsOf('servers: []\nserverz: []\n')[0]).toMatch(/serverz/);
     expect(problemsOf('servers: [\n')[0]).toMatch(/^not valid YAML/);
-    expect(problemsOf('servers:\n  - id: "${MISSING}"\n    transport: sse\n    http: { url: "http://h/sse" }\n')).toEqual([
-      '${MISSING}: environment variable MISSING is not set and has no default',
-    ]);
+    expect(
+      problemsOf('servers:\n  - id: "${MISSING}"\n    transport: sse\n    http: { url: "http://h/sse" }\n'),
+    ).toEqual(['${MISSING}: environment variable MISSING is not set and has no default']);
   });
 });

@@ -25,7 +25,10 @@ const serverSchema = z
       .strict()
       .optional(),
     http: z
-      .object({ url: z.url('expected an http(s) or ws(s) URL'), headers: z.record(z.string(), z.string()).default({}) })
+      .object({
+        url: z.url('expected an http(s) or ws(s) URL'),
+        headers: z.record(z.string(), z.string()).default({}),
+      })
       .strict()
       .optional(),
   })
@@ -35,7 +38,11 @@ const serverSchema = z
       context.addIssue({ code: 'custom', path: ['stdio'], message: 'required when transport is stdio' });
     }
     if (server.transport !== 'stdio' && !server.http) {
-      context.addIssue({ code: 'custom', path: ['http'], message: `required when transport is ${server.transport}` });
+      context.addIssue({
+        code: 'custom',
+        path: ['http'],
+        message: `required when transport is ${server.transport}`,
+      });
     }
   });
 
@@ -47,7 +54,11 @@ export const gatewayConfigFileSchema = z
     file.servers.forEach((server, index) => {
       const name = server.name ?? server.id;
       if (seen.has(name)) {
-        context.addIssue({ code: 'custom', path: ['servers', index, 'name'], message: `duplicate server name "${name}"` });
+        context.addIssue({
+          code: 'custom',
+          path: ['servers', index, 'name'],
+          message: `duplicate server name "${name}"`,
+        });
       }
       seen.add(name);
     });
@@ -68,13 +79,18 @@ export interface RegistryConfig {
 
 /** ${NAME} and ${NAME:-fallback} in a config value are taken from the environment. */
 export function interpolateEnv(text: string, env: NodeJS.ProcessEnv, file: string): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
-    const value = env[name] ?? fallback;
-    if (value === undefined) {
-      throw new ConfigError(file, [`\${${name}}: environment variable ${name} is not set and has no default`]);
-    }
-    return value;
-  });
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_match, name: string, fallback?: string) => {
+      const value = env[name] ?? fallback;
+      if (value === undefined) {
+        throw new ConfigError(file, [
+          `\${${name}}: environment variable ${name} is not set and has no default`,
+        ]);
+      }
+      return value;
+    },
+  );
 }
 
 /** Interpolates every string value of a parsed document (never keys or comments). */
@@ -82,7 +98,9 @@ function interpolateValues(value: unknown, env: NodeJS.ProcessEnv, file: string)
   if (typeof value === 'string') return interpolateEnv(value, env, file);
   if (Array.isArray(value)) return value.map((item) => interpolateValues(item, env, file));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateValues(item, env, file)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolateValues(item, env, file)]),
+    );
   }
   return value;
 }
@@ -92,7 +110,9 @@ export function parseGatewayConfigFile(text: string, file: string, env: NodeJS.P
   try {
     document = parseYaml(text) ?? {};
   } catch (error) {
-    throw new ConfigError(file, [`not valid YAML: ${error instanceof Error ? error.message : String(error)}`]);
+    throw new ConfigError(file, [
+      `not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
   }
   return parseConfig(gatewayConfigFileSchema, interpolateValues(document, env, file), file).servers;
 }

@@ -10,7 +10,10 @@ const routerEnvSchema = z.object({
   ROUTER_CONNECT_TIMEOUT_MS: envFields.milliseconds(20_000),
   ROUTER_RESTART_BACKOFF_MS: envFields.milliseconds(250),
   ROUTER_RESTART_BACKOFF_MAX_MS: envFields.milliseconds(30_000),
-  ROUTER_INSTANCE_ID: z.string().min(1).default(() => `router-${randomUUID().slice(0, 8)}`),
+  ROUTER_INSTANCE_ID: z
+    .string()
+    .min(1)
+    .default(() => `router-${randomUUID().slice(0, 8)}`),
 });
 
 export interface RouterConfig {
@@ -32,7 +35,10 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     callTimeoutMs: parsed.ROUTER_CALL_TIMEOUT_MS,
     listTimeoutMs: parsed.ROUTER_LIST_TIMEOUT_MS,
     connectTimeoutMs: parsed.ROUTER_CONNECT_TIMEOUT_MS,
-    restartBackoff: { initialMs: parsed.ROUTER_RESTART_BACKOFF_MS, maxMs: parsed.ROUTER_RESTART_BACKOFF_MAX_MS },
+    restartBackoff: {
+      initialMs: parsed.ROUTER_RESTART_BACKOFF_MS,
+      maxMs: parsed.ROUTER_RESTART_BACKOFF_MAX_MS,
+    },
   };
 }
 

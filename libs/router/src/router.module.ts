@@ -16,7 +16,13 @@ export class RouterModule {
     return {
       module: RouterModule,
       controllers: [RouterGrpcController, UpstreamsController],
-      providers: [{ provide: ROUTER_CONFIG, useValue: config }, UpstreamPool, ToolDirectory, DispatchService, CatalogFollower],
+      providers: [
+        { provide: ROUTER_CONFIG, useValue: config },
+        UpstreamPool,
+        ToolDirectory,
+        DispatchService,
+        CatalogFollower,
+      ],
     };
   }
 }

@@ -42,7 +42,8 @@ export class OtlpReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        if (request.url === '/v1/traces') this.accept(request.headers['content-encoding'], Buffer.concat(chunks));
+        if (request.url === '/v1/traces')
+          this.accept(request.headers['content-encoding'], Buffer.concat(chunks));
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
@@ -64,7 +65,8 @@ export class OtlpReceiver {
     const request = JSON.parse(text) as OtlpTraceRequest;
     for (const resourceSpans of request.resourceSpans ?? []) {
       const service =
-        resourceSpans.resource?.attributes?.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
+        resourceSpans.resource?.attributes?.find((attribute) => attribute.key === 'service.name')?.value
+          .stringValue ?? '';
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         for (const span of scopeSpans.spans ?? []) {
           this.spans.push({

@@ -24,11 +24,20 @@ export class ServiceProcess {
     mkdirSync(options.logDir, { recursive: true });
     this.logFile = join(options.logDir, `${options.app}.log`);
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    this.child = spawn(process.execPath, ['--enable-source-maps', join(repositoryRoot, 'dist', 'apps', options.app, 'src', 'main.js')], {
-      cwd: repositoryRoot,
-      env: { GATEWAY_ROOT: repositoryRoot, PATH: process.env['PATH'], HOME: process.env['HOME'], ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      ['--enable-source-maps', join(repositoryRoot, 'dist', 'apps', options.app, 'src', 'main.js')],
+      {
+        cwd: repositoryRoot,
+        env: {
+          GATEWAY_ROOT: repositoryRoot,
+          PATH: process.env['PATH'],
+          HOME: process.env['HOME'],
+          ...options.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child.stdout?.pipe(log);
     this.child.stderr?.pipe(log);
     this.exited = new Promise((resolve) =>

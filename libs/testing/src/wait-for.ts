@@ -9,7 +9,10 @@ export interface WaitOptions {
  * Polls until `probe` returns a value other than undefined/false, and returns it; fails with the
  * description and the last error once the deadline passes. Tests wait for conditions, never sleep.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions = {},
+): Promise<T> {
   const { timeoutMs = 30_000, intervalMs = 100, description = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -19,7 +19,9 @@ export class AuditEventsController {
   async events(@Query() raw: Record<string, string>): Promise<{ events: CallRecordEntity[] }> {
     const parsed = querySchema.safeParse(raw);
     if (!parsed.success) {
-      throw new BadRequestException(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+      throw new BadRequestException(
+        parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+      );
     }
     const query = parsed.data;
     try {

@@ -14,9 +14,12 @@ export class CallEventConsumer implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.bus.subscribe({ topic: CallEvent.topic.name, groupId: 'audit' }, async (message) => {
-      await this.records.record(parseEvent(CallEvent, message));
-    });
+    this.subscription = await this.bus.subscribe(
+      { topic: CallEvent.topic.name, groupId: 'audit' },
+      async (message) => {
+        await this.records.record(parseEvent(CallEvent, message));
+      },
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -25,7 +25,9 @@ export class CreateCallEvents1763700000000 implements MigrationInterface {
         "ingress_instance" text NOT NULL,
         "recorded_at" timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX "call_events_session" ON "call_events" ("session_id", "occurred_at")`);
+    await queryRunner.query(
+      `CREATE INDEX "call_events_session" ON "call_events" ("session_id", "occurred_at")`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -21,7 +21,13 @@ describe('API key verification', () => {
     expect(verdictFor(stored, now)).toEqual({
       valid: true,
       reason: '',
-      principal: { id: 'agent:build-bot', tenant: 'default', kind: 'agent', roles: ['developer'], scopes: ['mcp:tools'] },
+      principal: {
+        id: 'agent:build-bot',
+        tenant: 'default',
+        kind: 'agent',
+        roles: ['developer'],
+        scopes: ['mcp:tools'],
+      },
     });
   });
 

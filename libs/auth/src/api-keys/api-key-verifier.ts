@@ -19,8 +19,10 @@ export function hashApiKey(apiKey: string): string {
 /** The verdict on a presented key, given what is stored under its hash (if anything). */
 export function verdictFor(stored: StoredApiKey | undefined, now: Date): AuthApi.VerifyApiKeyResponse {
   if (!stored) return { valid: false, principal: undefined, reason: 'unknown' };
-  if (stored.revokedAt && stored.revokedAt <= now) return { valid: false, principal: undefined, reason: 'revoked' };
-  if (stored.expiresAt && stored.expiresAt <= now) return { valid: false, principal: undefined, reason: 'expired' };
+  if (stored.revokedAt && stored.revokedAt <= now)
+    return { valid: false, principal: undefined, reason: 'revoked' };
+  if (stored.expiresAt && stored.expiresAt <= now)
+    return { valid: false, principal: undefined, reason: 'expired' };
   return {
     valid: true,
     reason: '',

@@ -6,4 +6,11 @@ import { RevocationRecord } from './revocation.event';
 import { SecurityEvent } from './security-event.event';
 
 /** Every event contract, one per topic. */
-export const allEvents = [CallEvent, SecurityEvent, CatalogRecord, PolicyBundleRecord, RevocationRecord, AdminChange];
+export const allEvents = [
+  CallEvent,
+  SecurityEvent,
+  CatalogRecord,
+  PolicyBundleRecord,
+  RevocationRecord,
+  AdminChange,
+];

@@ -21,7 +21,10 @@ describe.each(allEvents.map((definition) => [definition.topic.name, definition] 
     });
 
     it('has a published JSON Schema identical to the one generated from the code', () => {
-      const published = readFileSync(join(__dirname, '..', '..', 'json-schema', jsonSchemaFileName(definition)), 'utf8');
+      const published = readFileSync(
+        join(__dirname, '..', '..', 'json-schema', jsonSchemaFileName(definition)),
+        'utf8',
+      );
       expect(JSON.parse(published)).toEqual(jsonSchemaFor(definition));
     });
   },

@@ -22,11 +22,23 @@ export function createGatewayMcpServer(forward: ForwardRequest): Server {
     capabilities: { tools: {} },
     instructions: 'Tools of every MCP server behind this gateway.',
   });
-  server.setRequestHandler(ListToolsRequestSchema, async (request, extra) =>
-    (await forward({ method: request.method, params: request.params, requestId: extra.requestId })) as never,
+  server.setRequestHandler(
+    ListToolsRequestSchema,
+    async (request, extra) =>
+      (await forward({
+        method: request.method,
+        params: request.params,
+        requestId: extra.requestId,
+      })) as never,
   );
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) =>
-    (await forward({ method: request.method, params: request.params, requestId: extra.requestId })) as never,
+  server.setRequestHandler(
+    CallToolRequestSchema,
+    async (request, extra) =>
+      (await forward({
+        method: request.method,
+        params: request.params,
+        requestId: extra.requestId,
+      })) as never,
   );
   return server;
 }

@@ -21,7 +21,11 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
     text = await getRawBody(request, { limit: limitBytes, encoding: 'utf8' });
   } catch (error) {
     if ((error as { type?: string }).type === 'entity.too.large') {
-      throw new BodyRejectedError(413, JsonRpcErrorCode.invalidRequest, `Request body exceeds ${limitBytes} bytes`);
+      throw new BodyRejectedError(
+        413,
+        JsonRpcErrorCode.invalidRequest,
+        `Request body exceeds ${limitBytes} bytes`,
+      );
     }
     throw new BodyRejectedError(400, JsonRpcErrorCode.invalidRequest, 'Request body could not be read');
   }

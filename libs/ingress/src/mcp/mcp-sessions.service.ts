@@ -37,9 +37,16 @@ export class McpSessionsService implements OnApplicationShutdown {
       onsessionclosed: (sessionId) => void this.sessions.delete(sessionId),
     });
     const sessionId = (): string | undefined => transport.sessionId;
-    const recorder = new CallRecorder({ bus: this.bus, instanceId: this.config.instanceId, ...anonymousCaller }, sessionId);
+    const recorder = new CallRecorder(
+      { bus: this.bus, instanceId: this.config.instanceId, ...anonymousCaller },
+      sessionId,
+    );
     const server = createGatewayMcpServer(async ({ method, params, requestId }) => {
-      const routed = await this.router.dispatch({ ...anonymousCaller, sessionId: sessionId() ?? '' }, method, params);
+      const routed = await this.router.dispatch(
+        { ...anonymousCaller, sessionId: sessionId() ?? '' },
+        method,
+        params,
+      );
       recorder.annotate(requestId, routed.server, routed.target);
       return routed.result;
     });

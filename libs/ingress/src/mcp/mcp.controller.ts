@@ -62,7 +62,12 @@ export class McpController {
   private async withSession(request: Request, response: Response): Promise<void> {
     const sessionId = request.header('mcp-session-id');
     if (!sessionId) {
-      return sendJsonRpcError(response, 400, JsonRpcErrorCode.invalidRequest, 'Bad Request: Mcp-Session-Id header is required');
+      return sendJsonRpcError(
+        response,
+        400,
+        JsonRpcErrorCode.invalidRequest,
+        'Bad Request: Mcp-Session-Id header is required',
+      );
     }
     const transport = this.sessions.get(sessionId);
     if (!transport) return sendJsonRpcError(response, 404, sessionNotFoundCode, 'Session not found');

@@ -29,11 +29,17 @@ export class RouterGateway implements OnModuleInit, OnModuleDestroy {
     @Inject(INGRESS_CONFIG) config: IngressConfig,
     private readonly readiness: ReadinessRegistry,
   ) {
-    this.client = createGrpcClient<RouterApi.RouterServiceClient>(GrpcPackages.router, config.routerGrpcAddress);
+    this.client = createGrpcClient<RouterApi.RouterServiceClient>(
+      GrpcPackages.router,
+      config.routerGrpcAddress,
+    );
   }
 
   onModuleInit(): void {
-    this.readiness.register('router', () => ({ ready: this.reachable, detail: this.reachable ? 'reachable' : this.lastError }));
+    this.readiness.register('router', () => ({
+      ready: this.reachable,
+      detail: this.reachable ? 'reachable' : this.lastError,
+    }));
     void this.probe();
     this.probeTimer = setInterval(() => void this.probe(), 2_000);
     this.probeTimer.unref();
@@ -67,7 +73,11 @@ export class RouterGateway implements OnModuleInit, OnModuleDestroy {
         reply.error.dataJson ? (JSON.parse(reply.error.dataJson) as unknown) : undefined,
       );
     }
-    return { result: JSON.parse(reply.resultJson ?? '{}') as unknown, server: reply.server, target: reply.target };
+    return {
+      result: JSON.parse(reply.resultJson ?? '{}') as unknown,
+      server: reply.server,
+      target: reply.target,
+    };
   }
 
   private async probe(): Promise<void> {

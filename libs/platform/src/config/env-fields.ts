@@ -17,7 +17,12 @@ export const envFields = {
     z
       .string()
       .default(fallback)
-      .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((broker) => broker.trim())
+          .filter(Boolean),
+      )
       .refine(
         (brokers) => brokers.length > 0 && brokers.every((broker) => /^[^\s:]+:\d{1,5}$/.test(broker)),
         'expected a comma-separated list of host:port, e.g. 127.0.0.1:9092',
@@ -36,10 +41,12 @@ export const envFields = {
   postgresUrl: () =>
     z
       .string({ error: 'expected a postgres:// URL, e.g. postgres://user:pass@127.0.0.1:5432/db' })
-      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL, e.g. postgres://user:pass@127.0.0.1:5432/db'),
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'expected a postgres:// URL, e.g. postgres://user:pass@127.0.0.1:5432/db',
+      ),
 
-  bus: () =>
-    z.enum(['kafka', 'in-process'], { error: 'expected "kafka" or "in-process"' }).default('kafka'),
+  bus: () => z.enum(['kafka', 'in-process'], { error: 'expected "kafka" or "in-process"' }).default('kafka'),
 
   milliseconds: (fallback: number) =>
     z.coerce

@@ -15,11 +15,17 @@ export interface PlatformConfig {
 }
 
 /** The settings every distributed service process shares: where Kafka and Postgres are. */
-export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env, needsDatabase = false): PlatformConfig {
+export function loadPlatformConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  needsDatabase = false,
+): PlatformConfig {
   const schema = needsDatabase ? platformEnvSchema.required({ DATABASE_URL: true }) : platformEnvSchema;
   const parsed = loadEnvConfig(schema, env);
   return {
-    bus: parsed.GATEWAY_BUS === 'kafka' ? { kind: 'kafka', brokers: parsed.KAFKA_BROKERS } : { kind: 'in-process' },
+    bus:
+      parsed.GATEWAY_BUS === 'kafka'
+        ? { kind: 'kafka', brokers: parsed.KAFKA_BROKERS }
+        : { kind: 'in-process' },
     databaseUrl: parsed.DATABASE_URL,
   };
 }

@@ -59,7 +59,9 @@ describe('InProcessEventBus', () => {
     const other = await record(bus, stream.name, 'other');
     for (let n = 0; n < 30; n += 1) bus.publish({ topic: stream.name, key: `key-${n}`, value: n });
 
-    await waitFor(() => other.received.length === 30 && first.received.length + second.received.length === 30);
+    await waitFor(
+      () => other.received.length === 30 && first.received.length + second.received.length === 30,
+    );
     const sharedValues = [...first.received, ...second.received].map((message) => message.value as number);
     expect(sharedValues.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, n) => n));
     // Three partitions over two members: both take part.

@@ -9,6 +9,7 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from './event-bus';
+import { EventBusClosedError } from './event-bus-closed.error';
 import { parseValue, serializeValue } from './message-codec';
 import { type StoredRecord, TopicLog } from './in-process-topic-log';
 import { Backoff, type BackoffOptions, defaultBackoff, errorMessage, sleep } from './retry-backoff';
@@ -95,7 +96,7 @@ export class InProcessEventBus implements EventBus {
   }
 
   subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription> {
-    if (this.closed) return Promise.reject(new Error('The event bus is closed'));
+    if (this.closed) return Promise.reject(new EventBusClosedError('The event bus is closed'));
     const topic = this.topicState(options.topic);
     const group = topic.groups.get(options.groupId) ?? this.createGroup(topic, options);
     const member: Member = { handler, abort: new AbortController(), inFlight: new Set() };

@@ -25,7 +25,13 @@ const unhandledRejections: unknown[] = [];
 const recordUnhandled = (reason: unknown): void => void unhandledRejections.push(reason);
 
 function topic(name: string, spec: Partial<TopicSpec> = {}): TopicSpec {
-  const full: TopicSpec = { name: `test.${runId}.${name}`, key: 'id', compacted: false, partitions: 3, ...spec };
+  const full: TopicSpec = {
+    name: `test.${runId}.${name}`,
+    key: 'id',
+    compacted: false,
+    partitions: 3,
+    ...spec,
+  };
   createdTopics.push(full.name);
   return full;
 }
@@ -55,10 +61,13 @@ async function collect(
   group: string,
 ): Promise<{ received: IncomingMessage[]; subscription: Subscription }> {
   const received: IncomingMessage[] = [];
-  const subscription = await bus.subscribe({ topic: topicName, groupId: group, fromBeginning: true }, (message) => {
-    received.push(message);
-    return Promise.resolve();
-  });
+  const subscription = await bus.subscribe(
+    { topic: topicName, groupId: group, fromBeginning: true },
+    (message) => {
+      received.push(message);
+      return Promise.resolve();
+    },
+  );
   return { received, subscription };
 }
 
@@ -104,7 +113,9 @@ describe('KafkaEventBus against a real broker', () => {
     await bus.ensureTopics([state, stream]);
 
     const metadata = await admin.fetchTopicMetadata({ topics: [state.name, stream.name] });
-    const partitions = Object.fromEntries(metadata.topics.map((entry) => [entry.name, entry.partitions.length]));
+    const partitions = Object.fromEntries(
+      metadata.topics.map((entry) => [entry.name, entry.partitions.length]),
+    );
     expect(partitions).toEqual({ [state.name]: 2, [stream.name]: 3 });
 
     const described = await admin.describeConfigs({
@@ -160,7 +171,10 @@ describe('KafkaEventBus against a real broker', () => {
     expect(consumerSpan?.kind).toBe(SpanKind.CONSUMER);
     expect(consumerSpan?.spanContext().traceId).toBe(producer.traceId);
     expect(consumerSpan?.parentSpanContext?.spanId).toBe(producer.spanId);
-    expect(consumerSpan?.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.kafka.message.key': event.entityId });
+    expect(consumerSpan?.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.kafka.message.key': event.entityId,
+    });
     expect(handlerSpan?.spanId).toBe(consumerSpan?.spanContext().spanId);
   }, 60_000);
 
@@ -177,12 +191,15 @@ describe('KafkaEventBus against a real broker', () => {
 
     const view = new Map<string, unknown>();
     let seen = 0;
-    await bus.subscribe({ topic: state.name, groupId: groupId('late-reader'), fromBeginning: true }, (message) => {
-      seen += 1;
-      if (message.value === null) view.delete(message.key);
-      else view.set(message.key, message.value);
-      return Promise.resolve();
-    });
+    await bus.subscribe(
+      { topic: state.name, groupId: groupId('late-reader'), fromBeginning: true },
+      (message) => {
+        seen += 1;
+        if (message.value === null) view.delete(message.key);
+        else view.set(message.key, message.value);
+        return Promise.resolve();
+      },
+    );
 
     await waitFor(() => seen === 5, { timeoutMs: 30_000, description: 'the replay' });
     expect(Object.fromEntries(view)).toEqual({ a: { revision: 2 }, c: { revision: 1 } });
@@ -192,7 +209,10 @@ describe('KafkaEventBus against a real broker', () => {
     const bus = newBus();
     const late = topic('created-late');
     bus.publish({ topic: late.name, key: 'k', value: 'waited' });
-    await waitFor(() => !bus.health().ready, { timeoutMs: 30_000, description: 'the failed send to show in health' });
+    await waitFor(() => !bus.health().ready, {
+      timeoutMs: 30_000,
+      description: 'the failed send to show in health',
+    });
     expect(bus.health().buffered).toBe(1);
 
     await bus.ensureTopics([late]);
@@ -200,6 +220,69 @@ describe('KafkaEventBus against a real broker', () => {
     await waitFor(() => received.length === 1, { timeoutMs: 30_000, description: 'the buffered message' });
     expect(received[0]?.value).toBe('waited');
     await waitFor(() => bus.health().ready, { timeoutMs: 30_000, description: 'health to recover' });
+  }, 60_000);
+
+  it('redelivers a message whose handler threw, before the next message of its partition', async () => {
+    const bus = newBus();
+    const spec = topic('flaky', { partitions: 1 });
+    await bus.ensureTopics([spec]);
+    const attempts: unknown[] = [];
+    await bus.subscribe({ topic: spec.name, groupId: groupId('flaky'), fromBeginning: true }, (message) => {
+      attempts.push(message.value);
+      const failing = message.value === 'first' && attempts.length < 3;
+      return failing ? Promise.reject(new Error('not yet')) : Promise.resolve();
+    });
+    bus.publish({ topic: spec.name, key: 'a', value: 'first' });
+    bus.publish({ topic: spec.name, key: 'b', value: 'second' });
+
+    await waitFor(() => attempts.includes('second'), {
+      timeoutMs: 30_000,
+      description: 'the second message',
+    });
+    expect(attempts).toEqual(['first', 'first', 'first', 'second']);
+  }, 60_000);
+
+  it('drops the oldest messages when the buffer is full, and delivers the rest in order', async () => {
+    const bus = new KafkaEventBus({ brokers, clientId: `int-spec-${runId}`, logger, maxBufferedMessages: 5 });
+    buses.push(bus);
+    const missing = topic('bounded', { partitions: 1 });
+    // publish() is synchronous: all ten are buffered before the send loop takes a batch.
+    for (let n = 0; n < 10; n += 1) bus.publish({ topic: missing.name, key: 'k', value: n });
+    expect(bus.health()).toMatchObject({ buffered: 5, dropped: 5 });
+
+    await bus.ensureTopics([missing]);
+    const { received } = await collect(bus, missing.name, groupId('bounded'));
+    await waitFor(() => received.length === 5, {
+      timeoutMs: 30_000,
+      description: 'the five newest messages',
+    });
+    expect(received.map((message) => message.value)).toEqual([5, 6, 7, 8, 9]);
+  }, 60_000);
+
+  it('never blocks or throws while no broker answers, and closes in bounded time', async () => {
+    const bus = new KafkaEventBus({ brokers: ['127.0.0.1:1'], clientId: `int-spec-${runId}`, logger });
+    const spec = topic('unreachable');
+    const ensured = bus.ensureTopics([spec]);
+    const startedAt = Date.now();
+    const subscription = await bus.subscribe({ topic: spec.name, groupId: groupId('unreachable') }, () =>
+      Promise.resolve(),
+    );
+    for (let n = 0; n < 100; n += 1) bus.publish({ topic: spec.name, key: `k${n}`, value: n });
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+
+    await waitFor(() => bus.health().detail.includes('ECONNREFUSED'), { timeoutMs: 10_000 });
+    expect(bus.health()).toMatchObject({ ready: false, buffered: 100 });
+    await expect(bus.flush(200)).resolves.toBe(100);
+
+    const closingAt = Date.now();
+    await subscription.close();
+    await bus.close();
+    await expect(ensured).rejects.toThrow(/closed/);
+    expect(Date.now() - closingAt).toBeLessThan(10_000);
+    expect(bus.health()).toMatchObject({
+      ready: false,
+      detail: expect.stringContaining('closed') as unknown,
+    });
   }, 60_000);
 
   it('delivers what was published during a broker outage once the broker is back', async () => {
@@ -220,7 +303,9 @@ describe('KafkaEventBus against a real broker', () => {
     try {
       await kafka('stop');
       for (let n = 0; n < 20; n += 1) {
-        expect(() => bus.publish({ topic: stream.name, key: `k${n % 4}`, value: `during-${n}` })).not.toThrow();
+        expect(() =>
+          bus.publish({ topic: stream.name, key: `k${n % 4}`, value: `during-${n}` }),
+        ).not.toThrow();
       }
       expect(() => bus.publish({ topic: createdDuringOutage.name, key: 'new', value: 'new' })).not.toThrow();
       const subscribeStartedAt = Date.now();
@@ -228,7 +313,10 @@ describe('KafkaEventBus against a real broker', () => {
       expect(Date.now() - subscribeStartedAt).toBeLessThan(1_000);
       ensuredDuringOutage = bus.ensureTopics([createdDuringOutage]);
 
-      await waitFor(() => !bus.health().ready, { timeoutMs: 30_000, description: 'health to report the outage' });
+      await waitFor(() => !bus.health().ready, {
+        timeoutMs: 30_000,
+        description: 'health to report the outage',
+      });
       expect(bus.health()).toMatchObject({ ready: false, buffered: 21, dropped: 0 });
     } finally {
       await kafka('start');
@@ -236,7 +324,8 @@ describe('KafkaEventBus against a real broker', () => {
 
     await ensuredDuringOutage;
     const expected = ['before', ...Array.from({ length: 20 }, (_, n) => `during-${n}`)];
-    const values = (received: readonly IncomingMessage[]): string[] => received.map((message) => String(message.value));
+    const values = (received: readonly IncomingMessage[]): string[] =>
+      received.map((message) => String(message.value));
     await waitFor(() => before.received.length >= 21 && (during?.received.length ?? 0) >= 21, {
       timeoutMs: 90_000,
       description: 'the messages published during the outage',

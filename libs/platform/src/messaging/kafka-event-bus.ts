@@ -9,10 +9,11 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from './event-bus';
+import { EventBusClosedError } from './event-bus-closed.error';
 import { kafkaLogCreator, kafkaLogLevelFor } from './kafka-log-bridge';
 import { KafkaPublisher } from './kafka-publisher';
 import { KafkaSubscription } from './kafka-subscription';
-import { EventBusClosedError, KafkaTopicAdmin } from './kafka-topic-admin';
+import { KafkaTopicAdmin } from './kafka-topic-admin';
 import { serializeValue } from './message-codec';
 import { type BackoffOptions, defaultBackoff } from './retry-backoff';
 import { injectTraceContext } from './trace-propagation';
@@ -29,6 +30,12 @@ export interface KafkaEventBusOptions {
   readonly retryBackoff?: BackoffOptions;
   /** How often an idle bus checks the broker, so health notices an outage without traffic. */
   readonly healthProbeIntervalMs?: number;
+  /**
+   * Consumer session timeout. A consumer replaced after a broker outage joins as a new member,
+   * and the group waits for its dead predecessor's session to expire before assigning
+   * partitions; kafkajs's 30 s default made every recovery take half a minute.
+   */
+  readonly consumerSessionTimeoutMs?: number;
   /** How long close() waits for buffered messages to be sent. */
   readonly closeFlushTimeoutMs?: number;
 }
@@ -46,12 +53,14 @@ export class KafkaEventBus implements EventBus {
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly retryBackoff: BackoffOptions;
   private readonly closeFlushTimeoutMs: number;
+  private readonly consumerSessionTimeoutMs: number;
   private closing: Promise<void> | undefined;
 
   constructor(options: KafkaEventBusOptions) {
     this.logger = options.logger ?? createLogger('kafka-bus');
     this.retryBackoff = options.retryBackoff ?? defaultBackoff;
     this.closeFlushTimeoutMs = options.closeFlushTimeoutMs ?? 2_000;
+    this.consumerSessionTimeoutMs = options.consumerSessionTimeoutMs ?? 10_000;
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
@@ -91,6 +100,7 @@ export class KafkaEventBus implements EventBus {
       logger: this.logger,
       restartBackoff: this.retryBackoff,
       handlerBackoff: this.retryBackoff,
+      sessionTimeoutMs: this.consumerSessionTimeoutMs,
     });
     this.subscriptions.add(subscription);
     subscription.start();

@@ -1,14 +1,8 @@
-import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
 import { FailureReporter } from './failure-reporter';
-import { FifoQueue } from './fifo-queue';
+import { KafkaPublishBuffer, maxBatchMessages } from './kafka-publish-buffer';
 import { Backoff, type BackoffOptions, sleep } from './retry-backoff';
-
-interface BufferedMessage {
-  readonly topic: string;
-  readonly message: Message;
-  readonly bytes: number;
-}
 
 export interface KafkaPublisherOptions {
   readonly kafka: Kafka;
@@ -27,13 +21,7 @@ export interface PublisherStatus {
   readonly dropped: number;
 }
 
-const maxBatchMessages = 500;
 const lingerMs = 5;
-// Kafka's default max.message.bytes (~1 MiB) limits one partition's record batch, and a whole
-// batch may land on one partition; these caps keep a batch below it with room for overhead.
-const maxBatchBytes = 900_000;
-const maxMessageBytes = 900_000;
-const dropWarningIntervalMs = 5_000;
 const closeLoopTimeoutMs = 5_000;
 
 // Errors after which the producer id and its sequence numbers cannot be trusted any more: a new
@@ -48,6 +36,7 @@ const producerStateErrors = new Set([
   'PRODUCER_FENCED',
 ]);
 
+/** The kafkajs error types along an error's cause chain (kafkajs wraps the broker's error). */
 function errorTypes(error: unknown): string[] {
   const types: string[] = [];
   let current: unknown = error;
@@ -59,37 +48,27 @@ function errorTypes(error: unknown): string[] {
   return types;
 }
 
-function messageBytes(key: string, value: string | null, headers: Readonly<Record<string, string>>): number {
-  let bytes = Buffer.byteLength(key) + (value === null ? 0 : Buffer.byteLength(value));
-  for (const [name, headerValue] of Object.entries(headers))
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(headerValue);
-  return bytes;
-}
-
 /**
- * The Kafka side of publish(): a bounded buffer and one background loop that sends it in
- * batches through an idempotent producer. A batch leaves the buffer only once the broker has
- * acknowledged it; until then the loop resends exactly that batch (same producer id and
- * sequence numbers, so the broker discards duplicates) with capped exponential backoff.
+ * The Kafka side of publish(): one background loop that sends the buffer in batches through
+ * an idempotent producer (one request at a time, so per-key order holds). A failed send is
+ * retried with capped exponential backoff, reconnecting as needed, until it is acknowledged.
  */
 export class KafkaPublisher {
-  private readonly pending = new FifoQueue<BufferedMessage>();
-  private inFlight: readonly BufferedMessage[] = [];
+  private readonly buffer: KafkaPublishBuffer;
   private producer: Producer | undefined;
   private producerConnected = false;
   private lastInteractionOk = false;
   private lastInteractionAt = 0;
-  private dropped = 0;
-  private lastDropWarningAt = 0;
   private closing = false;
   private readonly stopSignal = new AbortController();
-  private wakeLoop: AbortController = new AbortController();
+  private wakeLoop = new AbortController();
   private readonly flushWaiters = new Set<() => void>();
   private readonly backoff: Backoff;
   private readonly reporter: FailureReporter;
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: KafkaPublisherOptions) {
+    this.buffer = new KafkaPublishBuffer(options.maxBufferedMessages, options.logger);
     this.backoff = new Backoff(options.backoff);
     this.reporter = new FailureReporter(options.logger, 'sending events to Kafka');
   }
@@ -99,32 +78,21 @@ export class KafkaPublisher {
   }
 
   get buffered(): number {
-    return this.pending.length + this.inFlight.length;
+    return this.buffer.size;
   }
 
   enqueue(topic: string, key: string, value: string | null, headers: Readonly<Record<string, string>>): void {
-    const bytes = messageBytes(key, value, headers);
-    if (this.closing || bytes > maxMessageBytes) {
-      this.drop(this.closing ? 'publisher closed' : 'message too large', { topic, key, bytes });
+    if (this.closing) {
+      this.buffer.drop('event bus closed', { topic, key });
       return;
     }
-    if (this.buffered >= this.options.maxBufferedMessages) {
-      // The oldest message not already in flight goes: an in-flight batch must be resent
-      // unchanged. Only a buffer smaller than one batch has nothing else to drop.
-      if (this.pending.length === 0) {
-        this.drop('buffer full', { topic, key });
-        return;
-      }
-      const oldest = this.pending.shift();
-      this.drop('buffer full', { topic: oldest?.topic });
-    }
-    this.pending.push({ topic, message: { key, value, headers: { ...headers } }, bytes });
-    this.wake();
+    this.buffer.add(topic, key, value, headers);
+    this.wakeLoop.abort();
   }
 
   /** Resolves once everything buffered was acknowledged or the timeout passed; returns what is left. */
   async flush(timeoutMs: number): Promise<number> {
-    if (this.buffered === 0 || this.closing) return this.buffered;
+    if (this.buffer.size === 0 || this.closing) return this.buffer.size;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -132,16 +100,21 @@ export class KafkaPublisher {
         resolve();
       };
       const check = (): void => {
-        if (this.buffered === 0 || this.closing) done();
+        if (this.buffer.size === 0 || this.closing) done();
       };
       const timer = setTimeout(done, timeoutMs);
       this.flushWaiters.add(check);
     });
-    return this.buffered;
+    return this.buffer.size;
   }
 
   status(): PublisherStatus {
-    return { ready: this.isReady(), detail: this.describe(), buffered: this.buffered, dropped: this.dropped };
+    return {
+      ready: !this.closing && this.producerConnected && this.lastInteractionOk,
+      detail: this.describe(),
+      buffered: this.buffer.size,
+      dropped: this.buffer.dropped,
+    };
   }
 
   async close(flushTimeoutMs: number): Promise<void> {
@@ -149,16 +122,16 @@ export class KafkaPublisher {
     await this.flush(flushTimeoutMs);
     this.closing = true;
     this.stopSignal.abort();
-    this.wake();
-    for (const waiter of [...this.flushWaiters]) waiter();
-    // Disconnecting first breaks a send or connect that is waiting on the broker.
+    this.notifyFlushWaiters();
+    // Disconnecting first breaks a send or connect that waits on the broker; the second
+    // disconnect catches a connect that completed in between.
     await this.disconnectProducer();
     await this.waitForLoop();
     await this.disconnectProducer();
-    if (this.buffered > 0) {
+    if (this.buffer.size > 0) {
       this.options.logger.warn(
-        { lost: this.buffered },
-        'closing the event bus with unsent events; they are lost',
+        { lost: this.buffer.size },
+        'event bus closed with unsent events; they are lost',
       );
     }
   }
@@ -175,17 +148,16 @@ export class KafkaPublisher {
 
   private async step(): Promise<void> {
     const producer = await this.connectedProducer();
-    if (this.inFlight.length === 0) {
-      if (this.pending.length === 0) {
+    if (!this.buffer.hasBatchInFlight) {
+      if (this.buffer.waiting === 0) {
         await this.idle();
         return;
       }
       // A few milliseconds of linger turn a burst of publishes into one request.
-      if (this.pending.length < maxBatchMessages) await sleep(lingerMs, this.stopSignal.signal);
-      this.inFlight = this.takeBatch();
+      if (this.buffer.waiting < maxBatchMessages) await sleep(lingerMs, this.stopSignal.signal);
     }
-    await producer.sendBatch({ topicMessages: groupByTopic(this.inFlight), acks: -1 });
-    this.inFlight = [];
+    await producer.sendBatch({ topicMessages: this.buffer.batch(), acks: -1 });
+    this.buffer.acknowledge();
     this.markSucceeded();
     this.notifyFlushWaiters();
   }
@@ -195,12 +167,17 @@ export class KafkaPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Named explicitly to silence kafkajs's v2 migration warning; it is the Java client's
+      // murmur2 partitioner, so other clients place the same key in the same partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
       // Short on purpose: this loop owns retrying, so kafkajs only smooths over blips.
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     if (!this.producerConnected) {
       await this.producer.connect();
       this.producerConnected = true;
+      this.lastInteractionOk = true;
+      this.lastInteractionAt = Date.now();
     }
     return this.producer;
   }
@@ -214,60 +191,29 @@ export class KafkaPublisher {
       return;
     }
     this.wakeLoop = new AbortController();
-    await sleep(
-      this.options.probeIntervalMs - sinceLastInteraction,
-      AbortSignal.any([this.wakeLoop.signal, this.stopSignal.signal]),
-    );
-  }
-
-  private takeBatch(): BufferedMessage[] {
-    const batch: BufferedMessage[] = [];
-    let bytes = 0;
-    for (let next = this.pending.peek(); next !== undefined; next = this.pending.peek()) {
-      if (batch.length >= maxBatchMessages || (batch.length > 0 && bytes + next.bytes > maxBatchBytes)) break;
-      this.pending.shift();
-      batch.push(next);
-      bytes += next.bytes;
-    }
-    return batch;
+    const wakeOrStop = AbortSignal.any([this.wakeLoop.signal, this.stopSignal.signal]);
+    await sleep(this.options.probeIntervalMs - sinceLastInteraction, wakeOrStop);
   }
 
   private async recover(error: unknown): Promise<void> {
     this.lastInteractionOk = false;
     this.lastInteractionAt = Date.now();
     if (this.closing) return;
-    if (errorTypes(error).some((type) => producerStateErrors.has(type))) await this.replaceProducer();
+    if (errorTypes(error).some((type) => producerStateErrors.has(type))) {
+      this.options.logger.warn('producer id no longer valid; starting a new producer');
+      await this.disconnectProducer();
+      this.producer = undefined;
+    }
     const retryInMs = this.backoff.next();
-    this.reporter.failed(error, retryInMs, { buffered: this.buffered, inFlight: this.inFlight.length });
+    this.reporter.failed(error, retryInMs, { buffered: this.buffer.size });
     await sleep(retryInMs, this.stopSignal.signal);
-  }
-
-  private async replaceProducer(): Promise<void> {
-    this.options.logger.warn('producer id no longer valid; starting a new producer');
-    await this.disconnectProducer();
-    this.producer = undefined;
   }
 
   private markSucceeded(): void {
     this.lastInteractionOk = true;
     this.lastInteractionAt = Date.now();
     this.backoff.reset();
-    this.reporter.succeeded({ buffered: this.buffered });
-  }
-
-  private drop(reason: string, fields: Record<string, unknown>): void {
-    this.dropped += 1;
-    const now = Date.now();
-    if (now - this.lastDropWarningAt < dropWarningIntervalMs) return;
-    this.lastDropWarningAt = now;
-    this.options.logger.warn(
-      { ...fields, reason, droppedSoFar: this.dropped, buffered: this.buffered },
-      'event dropped',
-    );
-  }
-
-  private wake(): void {
-    this.wakeLoop.abort();
+    this.reporter.succeeded({ buffered: this.buffer.size });
   }
 
   private notifyFlushWaiters(): void {
@@ -289,10 +235,6 @@ export class KafkaPublisher {
     timeout.abort();
   }
 
-  private isReady(): boolean {
-    return !this.closing && this.producerConnected && this.lastInteractionOk;
-  }
-
   private describe(): string {
     if (this.closing) return 'closed';
     const problem = this.reporter.lastError;
@@ -300,14 +242,4 @@ export class KafkaPublisher {
     if (!this.lastInteractionOk) return `broker unreachable${problem ? `: ${problem}` : ''}`;
     return 'producer connected';
   }
-}
-
-function groupByTopic(messages: readonly BufferedMessage[]): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
-  for (const { topic, message } of messages) {
-    const list = byTopic.get(topic) ?? [];
-    list.push(message);
-    byTopic.set(topic, list);
-  }
-  return [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages }));
 }

@@ -12,6 +12,7 @@ export interface KafkaSubscriptionOptions {
   readonly restartBackoff: BackoffOptions;
   /** Delays between redeliveries of a message whose handler threw. */
   readonly handlerBackoff: BackoffOptions;
+  readonly sessionTimeoutMs: number;
 }
 
 /**
@@ -89,6 +90,7 @@ export class KafkaSubscription implements Subscription {
     const consumer = this.options.kafka.consumer({
       groupId: this.subscription.groupId,
       allowAutoTopicCreation: false,
+      sessionTimeout: this.options.sessionTimeoutMs,
       retry: {
         retries: 3,
         initialRetryTime: 100,

@@ -1,12 +1,9 @@
 import type { TopicSpec } from '@gateway/contracts';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from '../observability/logger';
+import { EventBusClosedError } from './event-bus-closed.error';
 import { FailureReporter } from './failure-reporter';
 import { Backoff, type BackoffOptions, sleep } from './retry-backoff';
-
-export class EventBusClosedError extends Error {
-  override readonly name = 'EventBusClosedError';
-}
 
 export function topicConfig(spec: TopicSpec, replicationFactor: number): ITopicConfig {
   const configEntries = spec.compacted

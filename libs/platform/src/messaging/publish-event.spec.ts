@@ -1,6 +1,12 @@
 import { AdminChange, CatalogRecord, EventHeaders, type EventOf } from '@gateway/contracts';
 import type { BusHealth, EventBus, IncomingMessage, OutgoingMessage } from './event-bus';
-import { InvalidEventError, parseEvent, parseStateRecord, publishEvent, publishTombstone } from './publish-event';
+import {
+  InvalidEventError,
+  parseEvent,
+  parseStateRecord,
+  publishEvent,
+  publishTombstone,
+} from './publish-event';
 
 /** Records what is published; nothing else of the bus matters here. */
 class RecordingBus implements EventBus {
@@ -28,7 +34,15 @@ class RecordingBus implements EventBus {
 const change: EventOf<typeof AdminChange> = AdminChange.example;
 
 function incoming(message: Partial<IncomingMessage>): IncomingMessage {
-  return { topic: AdminChange.topic.name, key: 'k', value: null, headers: {}, partition: 0, offset: '0', ...message };
+  return {
+    topic: AdminChange.topic.name,
+    key: 'k',
+    value: null,
+    headers: {},
+    partition: 0,
+    offset: '0',
+    ...message,
+  };
 }
 
 describe('publishEvent', () => {
@@ -59,7 +73,11 @@ describe('publishEvent', () => {
   it('throws InvalidEventError naming the topic and the issues, and publishes nothing', () => {
     const bus = new RecordingBus();
     const publishInvalid = (): void =>
-      publishEvent(bus, AdminChange, { ...change, eventId: 'not-a-uuid', action: 'exploded' } as unknown as typeof change);
+      publishEvent(bus, AdminChange, {
+        ...change,
+        eventId: 'not-a-uuid',
+        action: 'exploded',
+      } as unknown as typeof change);
 
     expect(publishInvalid).toThrow(InvalidEventError);
     try {
@@ -76,7 +94,11 @@ describe('publishEvent', () => {
   it('publishes tombstones on compacted topics only', () => {
     const bus = new RecordingBus();
     publishTombstone(bus, CatalogRecord, 'everything');
-    expect(bus.published[0]).toMatchObject({ topic: CatalogRecord.topic.name, key: 'everything', value: null });
+    expect(bus.published[0]).toMatchObject({
+      topic: CatalogRecord.topic.name,
+      key: 'everything',
+      value: null,
+    });
     expect(() => publishTombstone(bus, AdminChange, 'x')).toThrow(InvalidEventError);
   });
 });
@@ -88,9 +110,9 @@ describe('parseEvent', () => {
   });
 
   it('throws InvalidEventError for a value that breaks the contract', () => {
-    expect(() => parseEvent(AdminChange, incoming({ value: { ...change, occurredAt: 'yesterday' } }))).toThrow(
-      InvalidEventError,
-    );
+    expect(() =>
+      parseEvent(AdminChange, incoming({ value: { ...change, occurredAt: 'yesterday' } })),
+    ).toThrow(InvalidEventError);
   });
 
   it('throws for a tombstone and for a message of another topic', () => {

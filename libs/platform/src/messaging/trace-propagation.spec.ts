@@ -1,7 +1,12 @@
 import { context, propagation, type SpanContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import pino from 'pino';
 import { InProcessEventBus } from './in-process-event-bus';
 import { extractTraceContext, injectTraceContext } from './trace-propagation';
@@ -46,13 +51,19 @@ function publishInSpan(bus: InProcessEventBus, value: unknown): SpanContext {
 
 describe.each([
   ['no propagator registered (W3C fallback)', (): void => undefined],
-  ['the global W3C propagator', (): void => void propagation.setGlobalPropagator(new W3CTraceContextPropagator())],
+  [
+    'the global W3C propagator',
+    (): void => void propagation.setGlobalPropagator(new W3CTraceContextPropagator()),
+  ],
 ])('trace propagation with %s', (_name, registerPropagator) => {
   let bus: InProcessEventBus;
 
   beforeEach(() => {
     registerPropagator();
-    bus = new InProcessEventBus({ logger: pino({ level: 'silent' }), retryBackoff: { initialMs: 5, maxMs: 10 } });
+    bus = new InProcessEventBus({
+      logger: pino({ level: 'silent' }),
+      retryBackoff: { initialMs: 5, maxMs: 10 },
+    });
   });
 
   afterEach(async () => {

@@ -19,14 +19,18 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 let sdk: NodeSDK | undefined;
 
 function otlpEndpointConfigured(): boolean {
-  return Boolean(process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? process.env['OTEL_EXPORTER_OTLP_ENDPOINT']);
+  return Boolean(
+    process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? process.env['OTEL_EXPORTER_OTLP_ENDPOINT'],
+  );
 }
 
 export function startTelemetry(serviceName: string): void {
   if (sdk || process.env['OTEL_SDK_DISABLED'] === 'true') return;
   sdk = new NodeSDK({
     serviceName: process.env['OTEL_SERVICE_NAME'] ?? serviceName,
-    spanProcessors: otlpEndpointConfigured() ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })] : [],
+    spanProcessors: otlpEndpointConfigured()
+      ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })]
+      : [],
     instrumentations: [
       new HttpInstrumentation({
         // Probes and scrapes would drown the traces that matter.

@@ -1,4 +1,10 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { createLogger } from '../observability/logger';
 import { DATABASE_URL } from '../service/platform.module';
@@ -37,7 +43,10 @@ export class DatabaseModule {
           provide: token,
           inject: [DATABASE_URL],
           useFactory: (url: string): Database =>
-            new PostgresDatabase({ ...databaseOptions, url }, createLogger('database', { schema: options.schema })),
+            new PostgresDatabase(
+              { ...databaseOptions, url },
+              createLogger('database', { schema: options.schema }),
+            ),
         },
         DatabaseLifecycle,
       ],

@@ -28,7 +28,11 @@ export async function startServiceProcess(definition: ServiceProcess): Promise<I
   class ProcessModule {}
 
   // The MCP endpoint reads its own bodies (JSON-RPC errors, its own size limit); the rest is JSON.
-  const app = await NestFactory.create(ProcessModule, { bufferLogs: true, abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create(ProcessModule, {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: false,
+  });
   app.useLogger(app.get(NestPinoLogger));
   const jsonBody = json({ limit: '1mb' });
   app.use((request: Request, response: Response, next: NextFunction) =>

@@ -5,7 +5,10 @@ export class PolicyBundleEntity {
   @PrimaryColumn({ type: 'text' })
   tenant!: string;
 
-  @Column({ type: 'bigint', transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  @Column({
+    type: 'bigint',
+    transformer: { to: (value: number) => value, from: (value: string) => Number(value) },
+  })
   revision!: number;
 
   @Column({ type: 'text' })

@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { PolicyBundleRecord, type PolicyBundleValue } from '@gateway/contracts';
 import { createLogger, EVENT_BUS, type EventBus, publishEvent, ReadinessRegistry } from '@gateway/platform';
 import { POLICY_CONFIG, type PolicyConfig } from '../policy-config';

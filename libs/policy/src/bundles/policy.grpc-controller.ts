@@ -29,7 +29,11 @@ export class PolicyGrpcController implements PolicyApi.PolicyServiceController {
       throw new RpcException({ code: GrpcStatus.UNAVAILABLE, message: 'policy bundles are not loaded yet' });
     }
     const bundle = this.bundles.bundleOf(tenant);
-    if (!bundle) throw new RpcException({ code: GrpcStatus.NOT_FOUND, message: `no policy bundle for tenant "${tenant}"` });
+    if (!bundle)
+      throw new RpcException({
+        code: GrpcStatus.NOT_FOUND,
+        message: `no policy bundle for tenant "${tenant}"`,
+      });
     return bundle;
   }
 }

@@ -39,7 +39,8 @@ export class RegistryGrpcController implements RegistryApi.RegistryServiceContro
 
   getServer(request: RegistryApi.GetServerRequest): RegistryApi.GetServerResponse {
     const server = unavailableWhileLoading(() => this.catalog.get(request.id));
-    if (!server) throw new RpcException({ code: GrpcStatus.NOT_FOUND, message: `no server with id "${request.id}"` });
+    if (!server)
+      throw new RpcException({ code: GrpcStatus.NOT_FOUND, message: `no server with id "${request.id}"` });
     return { server: toProtoServer(server) };
   }
 }

@@ -12,7 +12,10 @@ export class ServerEntity {
   @Column({ type: 'jsonb' })
   definition!: ServerDefinitionValue;
 
-  @Column({ type: 'bigint', transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  @Column({
+    type: 'bigint',
+    transformer: { to: (value: number) => value, from: (value: string) => Number(value) },
+  })
   revision!: number;
 
   /** "config" for servers declared in the YAML file; the admin API uses "api". */

@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { lastValueFrom } from 'rxjs';
 import { CatalogRecord, GrpcPackages, RegistryApi, type ServerDefinitionValue } from '@gateway/contracts';
 import {
@@ -48,7 +54,9 @@ export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, On
   onModuleInit(): void {
     this.readiness.register('upstream-catalog', () => ({
       ready: this.snapshotLoaded,
-      detail: this.snapshotLoaded ? `${this.pool.all().length} upstreams` : `waiting for registry ${this.lastError}`.trim(),
+      detail: this.snapshotLoaded
+        ? `${this.pool.all().length} upstreams`
+        : `waiting for registry ${this.lastError}`.trim(),
     }));
   }
 

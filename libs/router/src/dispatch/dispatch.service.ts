@@ -50,7 +50,11 @@ export class DispatchService {
           return { resultJson: JSON.stringify(await this.tools.list()), server: '', target: '' };
         case 'tools/call': {
           const outcome = await this.tools.call(params, timeoutMs);
-          return { resultJson: JSON.stringify(outcome.result), server: outcome.server, target: outcome.upstreamName };
+          return {
+            resultJson: JSON.stringify(outcome.result),
+            server: outcome.server,
+            target: outcome.upstreamName,
+          };
         }
         default:
           throw new GatewayError(JsonRpcErrorCode.methodNotFound, `Method not found: ${request.method}`);

@@ -41,7 +41,10 @@ export class ToolDirectory {
     listed.forEach((outcome, index) => {
       const connection = connections[index]!;
       if (outcome.status === 'rejected') {
-        this.logger.warn({ server: connection.name, error: String(outcome.reason) }, 'tools/list failed; left out');
+        this.logger.warn(
+          { server: connection.name, error: String(outcome.reason) },
+          'tools/list failed; left out',
+        );
         return;
       }
       for (const tool of outcome.value) {
@@ -84,7 +87,9 @@ export class ToolDirectory {
     const tools: Tool[] = [];
     let cursor: string | undefined;
     do {
-      const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.config.listTimeoutMs });
+      const page = await client.listTools(cursor ? { cursor } : undefined, {
+        timeout: this.config.listTimeoutMs,
+      });
       tools.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor);

@@ -44,7 +44,9 @@ export function createClientTransport(server: ServerDefinitionValue, hooks: Tran
         requestInit: { headers: server.http?.headers },
       });
     case 'sse':
-      return new SSEClientTransport(new URL(requireUrl(server)), { requestInit: { headers: server.http?.headers } });
+      return new SSEClientTransport(new URL(requireUrl(server)), {
+        requestInit: { headers: server.http?.headers },
+      });
     case 'websocket':
       return new WebSocketClientTransport(new URL(requireUrl(server)));
   }

@@ -120,7 +120,10 @@ export class UpstreamConnection {
     this.failures += 1;
     this.restartCount += 1;
     this.currentState = 'backoff';
-    this.options.logger.warn({ server: this.name, error: message, retryInMs: delay }, 'upstream down; reconnecting');
+    this.options.logger.warn(
+      { server: this.name, error: message, retryInMs: delay },
+      'upstream down; reconnecting',
+    );
     this.restartTimer = setTimeout(() => void this.connect(), delay);
   }
 }

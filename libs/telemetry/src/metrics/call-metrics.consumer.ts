@@ -13,9 +13,12 @@ export class CallMetricsConsumer implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.bus.subscribe({ topic: CallEvent.topic.name, groupId: 'telemetry' }, async (message) => {
-      this.metrics.record(parseEvent(CallEvent, message));
-    });
+    this.subscription = await this.bus.subscribe(
+      { topic: CallEvent.topic.name, groupId: 'telemetry' },
+      async (message) => {
+        this.metrics.record(parseEvent(CallEvent, message));
+      },
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -25,7 +25,12 @@ export class GatewayMetrics {
   }
 
   record(event: CallEventValue): void {
-    const labels = { method: event.method, server: event.server ?? '', outcome: event.outcome, tenant: event.tenant };
+    const labels = {
+      method: event.method,
+      server: event.server ?? '',
+      outcome: event.outcome,
+      tenant: event.tenant,
+    };
     this.calls.inc(labels);
     this.latency.observe(labels, event.latencyMs / 1000);
   }
