@@ -2,6 +2,47 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+const services = ['ingress', 'auth', 'policy', 'registry', 'router', 'audit', 'telemetry'];
+
+/** STYLE.md 2: services meet only through contracts; a service lib never imports another. */
+function moduleBoundaries(inTests) {
+  const testing = inTests ? ['type:testing'] : [];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: ['@gateway/platform/bootstrap'],
+    depConstraints: [
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:service', 'type:platform', 'type:contracts', 'type:protocol'],
+      },
+      {
+        sourceTag: 'type:service',
+        onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol', ...testing],
+      },
+      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
+      { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts'] },
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol', 'type:testing'],
+      },
+      {
+        sourceTag: 'type:e2e',
+        onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts', 'type:protocol'],
+      },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      {
+        sourceTag: 'scope:gateway',
+        onlyDependOnLibsWithTags: ['scope:shared', ...services.map((service) => `scope:${service}`)],
+      },
+      ...services.map((service) => ({
+        sourceTag: `scope:${service}`,
+        onlyDependOnLibsWithTags: ['scope:shared', `scope:${service}`],
+      })),
+    ],
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -23,52 +64,7 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // STYLE.md 2: services meet only through contracts; a service lib never imports another.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: ['@gateway/platform/bootstrap'],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:service', 'type:platform', 'type:contracts', 'type:protocol'],
-            },
-            {
-              sourceTag: 'type:service',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol'],
-            },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-            { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol', 'type:testing'],
-            },
-            {
-              sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:platform', 'type:contracts', 'type:protocol'],
-            },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            {
-              sourceTag: 'scope:gateway',
-              onlyDependOnLibsWithTags: [
-                'scope:shared',
-                'scope:ingress',
-                'scope:auth',
-                'scope:policy',
-                'scope:registry',
-                'scope:router',
-                'scope:audit',
-                'scope:telemetry',
-              ],
-            },
-            ...['ingress', 'auth', 'policy', 'registry', 'router', 'audit', 'telemetry'].map((service) => ({
-              sourceTag: `scope:${service}`,
-              onlyDependOnLibsWithTags: ['scope:shared', `scope:${service}`],
-            })),
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries(false)],
     },
   },
   {
@@ -90,8 +86,12 @@ export default tseslint.config(
     },
   },
   {
+    // Tests of a service may use the shared test fixtures; its production code may not.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.e2e-distributed-spec.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': ['error', moduleBoundaries(true)],
+    },
   },
   prettier,
 );

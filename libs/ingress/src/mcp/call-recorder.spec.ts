@@ -1,0 +1,75 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { CallEvent, type CallEventValue } from '@gateway/contracts';
+import { GatewayError, JsonRpcErrorCode } from '@gateway/mcp';
+import { InProcessEventBus, parseEvent } from '@gateway/platform';
+import { waitFor } from '@gateway/testing';
+import { CallRecorder } from './call-recorder';
+import { createGatewayMcpServer } from './gateway-mcp-server.factory';
+
+describe('CallRecorder', () => {
+  let bus: InProcessEventBus;
+  let client: Client;
+  const events: CallEventValue[] = [];
+
+  beforeEach(async () => {
+    events.length = 0;
+    bus = new InProcessEventBus();
+    await bus.ensureTopics([CallEvent.topic]);
+    await bus.subscribe({ topic: CallEvent.topic.name, groupId: 'spec' }, async (message) => {
+      events.push(parseEvent(CallEvent, message));
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const recorder = new CallRecorder(
+      { bus, instanceId: 'ingress-spec', tenant: 'default', principal: 'anonymous' },
+      () => 'session-1',
+    );
+    const server = createGatewayMcpServer(async ({ method, requestId }) => {
+      if (method === 'tools/list') {
+        recorder.annotate(requestId, '', undefined);
+        return { tools: [{ name: 'echo', inputSchema: { type: 'object' } }] };
+      }
+      recorder.annotate(requestId, 'everything', 'echo');
+      throw new GatewayError(
+        JsonRpcErrorCode.upstreamUnavailable,
+        'Upstream server "everything" is unavailable',
+      );
+    });
+    await server.connect(serverSide);
+    recorder.attach(serverSide);
+    client = new Client({ name: 'spec', version: '1.0.0' });
+    await client.connect(clientSide);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await bus.close();
+  });
+
+  it('publishes one event per handled message, including the ones the SDK answers itself', async () => {
+    await client.listTools();
+    await expect(client.callTool({ name: 'echo', arguments: {} })).rejects.toThrow(/-32010/);
+    await waitFor(() => events.length >= 4, { description: 'four call events' });
+
+    expect(events.map((event) => event.method)).toEqual([
+      'initialize',
+      'notifications/initialized',
+      'tools/list',
+      'tools/call',
+    ]);
+    expect(
+      events.every((event) => event.sessionId === 'session-1' && event.ingressInstance === 'ingress-spec'),
+    ).toBe(true);
+    expect(events[2]).toMatchObject({ outcome: 'ok', decision: 'allow' });
+    expect(events[2]!.server).toBeUndefined();
+    expect(events[3]).toMatchObject({
+      outcome: 'error',
+      errorCode: JsonRpcErrorCode.upstreamUnavailable,
+      errorMessage: 'Upstream server "everything" is unavailable',
+      server: 'everything',
+      target: 'echo',
+    });
+    expect(events[3]!.requestBytes).toBeGreaterThan(0);
+    expect(events[3]!.responseBytes).toBeGreaterThan(0);
+  });
+});
