@@ -17,3 +17,4 @@ export * from './messaging/event-bus-closed.error';
 export * from './messaging/in-process-event-bus';
 export * from './messaging/kafka-event-bus';
 export * from './messaging/trace-propagation';
+export * from './retry/backoff';

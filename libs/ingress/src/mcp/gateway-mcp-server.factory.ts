@@ -22,23 +22,12 @@ export function createGatewayMcpServer(forward: ForwardRequest): Server {
     capabilities: { tools: {} },
     instructions: 'Tools of every MCP server behind this gateway.',
   });
-  server.setRequestHandler(
-    ListToolsRequestSchema,
-    async (request, extra) =>
-      (await forward({
-        method: request.method,
-        params: request.params,
-        requestId: extra.requestId,
-      })) as never,
-  );
-  server.setRequestHandler(
-    CallToolRequestSchema,
-    async (request, extra) =>
-      (await forward({
-        method: request.method,
-        params: request.params,
-        requestId: extra.requestId,
-      })) as never,
-  );
+  const handle = async (
+    request: { method: string; params?: unknown },
+    extra: { requestId: string | number },
+  ): Promise<never> =>
+    (await forward({ method: request.method, params: request.params, requestId: extra.requestId })) as never;
+  server.setRequestHandler(ListToolsRequestSchema, handle);
+  server.setRequestHandler(CallToolRequestSchema, handle);
   return server;
 }

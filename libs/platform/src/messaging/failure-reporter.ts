@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger';
-import { errorMessage } from './retry-backoff';
+import { errorMessage } from '../retry/backoff';
 
 /**
  * Logs a retry loop's failures without flooding: a warning for the first failure, when the

@@ -12,7 +12,7 @@ import type {
 import { EventBusClosedError } from './event-bus-closed.error';
 import { parseValue, serializeValue } from './message-codec';
 import { type StoredRecord, TopicLog } from './in-process-topic-log';
-import { Backoff, type BackoffOptions, defaultBackoff, errorMessage, sleep } from './retry-backoff';
+import { Backoff, type BackoffOptions, defaultBackoff, errorMessage, sleep } from '../retry/backoff';
 import { injectTraceContext, runInConsumerSpan } from './trace-propagation';
 
 export interface InProcessEventBusOptions {

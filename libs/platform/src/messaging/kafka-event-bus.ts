@@ -15,7 +15,7 @@ import { KafkaPublisher } from './kafka-publisher';
 import { KafkaSubscription } from './kafka-subscription';
 import { KafkaTopicAdmin } from './kafka-topic-admin';
 import { serializeValue } from './message-codec';
-import { type BackoffOptions, defaultBackoff } from './retry-backoff';
+import { type BackoffOptions, defaultBackoff } from '../retry/backoff';
 import { injectTraceContext } from './trace-propagation';
 
 export interface KafkaEventBusOptions {

@@ -2,7 +2,7 @@ import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
 import { FailureReporter } from './failure-reporter';
 import { KafkaPublishBuffer, maxBatchMessages } from './kafka-publish-buffer';
-import { Backoff, type BackoffOptions, sleep } from './retry-backoff';
+import { Backoff, type BackoffOptions, sleep } from '../retry/backoff';
 
 export interface KafkaPublisherOptions {
   readonly kafka: Kafka;

@@ -2,7 +2,7 @@ import type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage } from
 import type { Logger } from '../observability/logger';
 import type { IncomingMessage, MessageHandler, Subscription, SubscriptionOptions } from './event-bus';
 import { FailureReporter } from './failure-reporter';
-import { Backoff, type BackoffOptions, errorMessage, sleep } from './retry-backoff';
+import { Backoff, type BackoffOptions, errorMessage, sleep } from '../retry/backoff';
 import { runInConsumerSpan } from './trace-propagation';
 
 export interface KafkaSubscriptionOptions {

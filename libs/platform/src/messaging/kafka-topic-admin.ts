@@ -3,7 +3,7 @@ import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from '../observability/logger';
 import { EventBusClosedError } from './event-bus-closed.error';
 import { FailureReporter } from './failure-reporter';
-import { Backoff, type BackoffOptions, sleep } from './retry-backoff';
+import { Backoff, type BackoffOptions, sleep } from '../retry/backoff';
 
 export function topicConfig(spec: TopicSpec, replicationFactor: number): ITopicConfig {
   const configEntries = spec.compacted

@@ -17,7 +17,7 @@ jest.setTimeout(90_000);
 
 const url = process.env['DATABASE_URL'] ?? 'postgres://gateway:gateway@127.0.0.1:55432/gateway';
 const fast: PostgresDatabaseTuning = {
-  backoff: { initialDelayMs: 50, maxDelayMs: 400 },
+  backoff: { initialMs: 50, maxMs: 400 },
   healthCheckIntervalMs: 100,
   connectTimeoutMs: 2_000,
 };
@@ -165,7 +165,7 @@ describe('PostgresDatabase against Postgres', () => {
     await expect(ready).rejects.toBeInstanceOf(DatabaseUnavailableError);
     const attemptsAtClose = messages.filter((message) => message === RETRYING).length;
     // Absence of retries can only be shown over time: wait longer than the longest backoff.
-    await new Promise((resolve) => setTimeout(resolve, 3 * fast.backoff!.maxDelayMs));
+    await new Promise((resolve) => setTimeout(resolve, 3 * fast.backoff!.maxMs));
     expect(messages.filter((message) => message === RETRYING)).toHaveLength(attemptsAtClose);
     expect(database.health()).toEqual({ ready: false, detail: 'closed' });
     await database.close();

@@ -9,11 +9,11 @@ import {
 import { describeError, redactUrl } from './database-diagnostics';
 import { withMigrationLock } from './migration-lock';
 import { PinoTypeormLogger } from './pino-typeorm.logger';
-import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './retry-backoff';
+import { type BackoffOptions, backoffDelay } from '../retry/backoff';
 
 /** Timings, overridable so tests do not wait for production values. */
 export interface PostgresDatabaseTuning {
-  readonly backoff?: BackoffPolicy;
+  readonly backoff?: BackoffOptions;
   /** How often a ready database is probed with SELECT 1, so health() never queries. */
   readonly healthCheckIntervalMs?: number;
   /** A probe still running after this long counts as a lost connection. */
@@ -51,7 +51,7 @@ export class PostgresDatabase implements Database {
       throw new Error(`invalid schema name "${options.schema}": use lower-case letters, digits and _`);
     }
     this.tuning = {
-      backoff: tuning.backoff ?? DEFAULT_BACKOFF,
+      backoff: tuning.backoff ?? { initialMs: 250, maxMs: 5_000 },
       healthCheckIntervalMs: tuning.healthCheckIntervalMs ?? 2_000,
       healthCheckTimeoutMs: tuning.healthCheckTimeoutMs ?? 5_000,
       connectTimeoutMs: tuning.connectTimeoutMs ?? 5_000,

@@ -6,7 +6,14 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { PolicyBundleRecord, type PolicyBundleValue } from '@gateway/contracts';
-import { createLogger, EVENT_BUS, type EventBus, publishEvent, ReadinessRegistry } from '@gateway/platform';
+import {
+  createLogger,
+  EVENT_BUS,
+  type EventBus,
+  publishEvent,
+  ReadinessRegistry,
+  retryUntilDone,
+} from '@gateway/platform';
 import { POLICY_CONFIG, type PolicyConfig } from '../policy-config';
 import { PolicyBundleRepository } from './policy-bundle.repository';
 
@@ -55,23 +62,23 @@ export class PolicyBundlesService implements OnModuleInit, OnApplicationBootstra
   }
 
   private async loadWithRetry(): Promise<void> {
-    for (let attempt = 0; !this.stopped && !this.loaded; attempt += 1) {
-      try {
-        await this.repository.createIfMissing({
-          tenant: defaultTenant,
-          revision: 1,
-          source: '',
-          defaultDecision: this.config.defaultDecision,
-          publishedAt: new Date().toISOString(),
-        });
-        const bundles = await this.repository.all();
-        this.bundles = new Map(bundles.map((bundle) => [bundle.tenant, bundle]));
-        for (const bundle of bundles) publishEvent(this.bus, PolicyBundleRecord, bundle);
-        this.loaded = true;
-      } catch (error) {
-        this.logger.warn({ err: error, attempt }, 'loading policy bundles failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000)));
-      }
-    }
+    this.loaded = await retryUntilDone(() => this.load(), {
+      stopped: () => this.stopped,
+      onFailure: (error, attempt) =>
+        this.logger.warn({ err: error, attempt }, 'loading policy bundles failed; retrying'),
+    });
+  }
+
+  private async load(): Promise<void> {
+    await this.repository.createIfMissing({
+      tenant: defaultTenant,
+      revision: 1,
+      source: '',
+      defaultDecision: this.config.defaultDecision,
+      publishedAt: new Date().toISOString(),
+    });
+    const bundles = await this.repository.all();
+    this.bundles = new Map(bundles.map((bundle) => [bundle.tenant, bundle]));
+    for (const bundle of bundles) publishEvent(this.bus, PolicyBundleRecord, bundle);
   }
 }

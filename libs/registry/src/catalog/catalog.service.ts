@@ -8,7 +8,15 @@ import {
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { AdminChange, CatalogRecord, type ServerDefinitionValue } from '@gateway/contracts';
-import { createLogger, EVENT_BUS, type EventBus, publishEvent, ReadinessRegistry } from '@gateway/platform';
+import {
+  createLogger,
+  errorMessage,
+  EVENT_BUS,
+  type EventBus,
+  publishEvent,
+  ReadinessRegistry,
+  retryUntilDone,
+} from '@gateway/platform';
 import type { DeclaredServer, RegistryConfig } from '../registry-config';
 import { type StoredServer, ServerRepository } from './server.repository';
 
@@ -88,17 +96,15 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
   }
 
   private async loadWithRetry(): Promise<void> {
-    for (let attempt = 0; !this.stopped && !this.loaded; attempt += 1) {
-      try {
-        await this.applyDeclaredServers();
-        this.loaded = true;
-        this.logger.info({ servers: this.servers.size, file: this.config.configFile }, 'catalog loaded');
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
+    this.loaded = await retryUntilDone(() => this.applyDeclaredServers(), {
+      stopped: () => this.stopped,
+      onFailure: (error, attempt) => {
+        this.lastError = errorMessage(error);
         this.logger.warn({ err: error, attempt }, 'catalog load failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000)));
-      }
-    }
+      },
+    });
+    if (this.loaded)
+      this.logger.info({ servers: this.servers.size, file: this.config.configFile }, 'catalog loaded');
   }
 
   private async applyDeclaredServers(): Promise<void> {

@@ -10,10 +10,12 @@ import { CatalogRecord, GrpcPackages, RegistryApi, type ServerDefinitionValue } 
 import {
   createGrpcClient,
   createLogger,
+  errorMessage,
   EVENT_BUS,
   type EventBus,
   parseEvent,
   ReadinessRegistry,
+  retryUntilDone,
   type Subscription,
 } from '@gateway/platform';
 import { ROUTER_CONFIG, type RouterConfig } from '../router-config';
@@ -89,18 +91,19 @@ export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, On
       GrpcPackages.registry,
       this.config.registryGrpcAddress,
     );
-    for (let attempt = 0; !this.stopped; attempt += 1) {
-      try {
+    this.snapshotLoaded = await retryUntilDone(
+      async () => {
         const reply = await lastValueFrom(registry.listServers({}));
         await Promise.all(reply.servers.map((server) => this.pool.apply(fromProtoServer(server))));
-        this.snapshotLoaded = true;
         this.logger.info({ servers: reply.servers.length }, 'catalog snapshot loaded');
-        return;
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.warn({ attempt, error: this.lastError }, 'registry not reachable; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000)));
-      }
-    }
+      },
+      {
+        stopped: () => this.stopped,
+        onFailure: (error, attempt) => {
+          this.lastError = errorMessage(error);
+          this.logger.warn({ attempt, error: this.lastError }, 'registry not reachable; retrying');
+        },
+      },
+    );
   }
 }

@@ -1,6 +1,6 @@
-import { backoffDelay } from './retry-backoff';
+import { backoffDelay } from './backoff';
 
-const policy = { initialDelayMs: 250, maxDelayMs: 5_000 };
+const policy = { initialMs: 250, maxMs: 5_000 };
 const noJitter = (): number => 0;
 
 describe('backoffDelay', () => {
