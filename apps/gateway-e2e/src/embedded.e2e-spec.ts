@@ -21,6 +21,8 @@ interface UpstreamView {
   restarts: number;
 }
 
+const maxBodyBytes = 64 * 1024;
+
 describe('embedded topology (npm start): one process, PGlite, in-process bus', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'gateway-e2e-'));
   let gateway: ServiceProcess;
@@ -39,6 +41,7 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
         GATEWAY_DATA_DIR: join(workDir, 'data'),
         // A long first backoff leaves a window in which a call must fail fast, not hang.
         ROUTER_RESTART_BACKOFF_MS: '1500',
+        INGRESS_MAX_BODY_BYTES: String(maxBodyBytes),
       },
     });
     await gateway.waitUntilReady(baseUrl);
@@ -95,10 +98,22 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
     }
   });
 
-  it('answers malformed JSON with a JSON-RPC parse error and an unknown session with 404', async () => {
+  it('answers malformed JSON with a parse error, an oversized body with 413, an unknown session with 404', async () => {
     const malformed = await postRaw(mcpUrl, '{"jsonrpc": "2.0", "method": ');
     expect(malformed.status).toBe(400);
     expect(malformed.json.error?.code).toBe(-32700);
+
+    const oversized = await postRaw(
+      mcpUrl,
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'ping',
+        params: { padding: 'x'.repeat(maxBodyBytes) },
+      }),
+    );
+    expect(oversized.status).toBe(413);
+    expect(oversized.json.error?.message).toBe(`Request body exceeds ${maxBodyBytes} bytes`);
 
     const unknown = await postRaw(mcpUrl, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), {
       'mcp-session-id': 'no-such-session',
