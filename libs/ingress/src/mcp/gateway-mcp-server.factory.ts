@@ -1,7 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
-export const gatewayServerInfo = { name: 'mcp-gateway', version: '0.1.0' };
+const gatewayServerInfo = { name: 'mcp-gateway', version: '0.1.0' };
 
 export interface ForwardedRequest {
   readonly method: string;

@@ -25,16 +25,11 @@ export class McpSessionsService implements OnApplicationShutdown {
     return this.sessions.get(sessionId);
   }
 
-  get size(): number {
-    return this.sessions.size;
-  }
-
   /** A new session: its transport, its MCP server, and its call recorder. */
   async open(): Promise<StreamableHTTPServerTransport> {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sessionId) => void this.sessions.set(sessionId, transport),
-      onsessionclosed: (sessionId) => void this.sessions.delete(sessionId),
     });
     const sessionId = (): string | undefined => transport.sessionId;
     const recorder = new CallRecorder(
@@ -50,6 +45,7 @@ export class McpSessionsService implements OnApplicationShutdown {
       recorder.annotate(requestId, routed.server, routed.target);
       return routed.result;
     });
+    // DELETE and shutdown both end in close(), so this is the one place a session is forgotten.
     transport.onclose = () => {
       if (transport.sessionId) this.sessions.delete(transport.sessionId);
     };

@@ -2,6 +2,7 @@ import type { TopicSpec } from '@gateway/contracts';
 import pino from 'pino';
 import type { IncomingMessage, Subscription } from './event-bus';
 import { InProcessEventBus } from './in-process-event-bus';
+import { InvalidEventError } from './publish-event';
 import { waitFor } from './wait-for.test-helper';
 
 const state: TopicSpec = { name: 'test.state', key: 'id', compacted: true, partitions: 3 };
@@ -51,6 +52,22 @@ describe('InProcessEventBus', () => {
     expect(received).toHaveLength(0);
     await waitFor(() => received.length === 1);
     expect(received[0]).toMatchObject({ topic: stream.name, key: 'a', value: { n: 1 }, offset: '0' });
+  });
+
+  it('skips a message that breaks its contract instead of redelivering it forever', async () => {
+    const attempts: unknown[] = [];
+    await bus.subscribe({ topic: stream.name, groupId: 'strict' }, (message) => {
+      attempts.push(message.value);
+      const broken = (message.value as { n: number }).n === 0;
+      return broken
+        ? Promise.reject(new InvalidEventError(stream.name, [], 'missing eventId'))
+        : Promise.resolve();
+    });
+    // Same key, so the same partition: the second waits until the first is settled.
+    bus.publish({ topic: stream.name, key: 'k', value: { n: 0 } });
+    bus.publish({ topic: stream.name, key: 'k', value: { n: 1 } });
+    await waitFor(() => attempts.length === 2);
+    expect(attempts).toEqual([{ n: 0 }, { n: 1 }]);
   });
 
   it('gives every group every message, and each message to one member of a group', async () => {

@@ -1,3 +1,4 @@
+import { isUnprocessable } from './publish-event';
 import type { TopicSpec } from '@gateway/contracts';
 import { createLogger, type Logger } from '../observability/logger';
 import type {
@@ -240,6 +241,13 @@ export class InProcessEventBus implements EventBus {
         await runInConsumerSpan('in-process', groupId, message, () => member.handler(message));
         return true;
       } catch (error) {
+        if (isUnprocessable(error)) {
+          this.logger.error(
+            { topic, groupId, partition, offset: record.offset, key: record.key, err: errorMessage(error) },
+            'message breaks its contract; skipped',
+          );
+          return true;
+        }
         const retryInMs = backoff.next();
         this.logger.warn(
           {

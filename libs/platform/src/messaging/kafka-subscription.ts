@@ -1,3 +1,4 @@
+import { isUnprocessable } from './publish-event';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../observability/logger';
 import type { IncomingMessage, MessageHandler, Subscription, SubscriptionOptions } from './event-bus';
@@ -164,6 +165,18 @@ export class KafkaSubscription implements Subscription {
         await runInConsumerSpan('kafka', this.subscription.groupId, message, () => this.handler(message));
         return;
       } catch (error) {
+        if (isUnprocessable(error)) {
+          this.logger.error(
+            {
+              partition: payload.partition,
+              offset: payload.message.offset,
+              key: message.key,
+              err: errorMessage(error),
+            },
+            'message breaks its contract; skipped',
+          );
+          return;
+        }
         if (this.closed) throw error;
         const retryInMs = backoff.next();
         this.logger.warn(

@@ -19,6 +19,15 @@ export class InvalidEventError extends Error {
   }
 }
 
+/**
+ * A handler failure that no redelivery can cure: the message breaks its contract. Both bus
+ * adapters log such a message and move past it instead of retrying it forever, which would stop
+ * every later message of its partition.
+ */
+export function isUnprocessable(error: unknown): boolean {
+  return error instanceof InvalidEventError;
+}
+
 function validate<Schema extends z.ZodType>(
   definition: EventDefinition<Schema>,
   value: unknown,

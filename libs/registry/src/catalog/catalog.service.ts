@@ -14,6 +14,7 @@ import {
   EVENT_BUS,
   type EventBus,
   publishEvent,
+  publishTombstone,
   ReadinessRegistry,
   retryUntilDone,
 } from '@gateway/platform';
@@ -136,7 +137,7 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
   private async remove(id: string): Promise<void> {
     await this.repository.delete(id);
     this.servers.delete(id);
-    this.bus.publish({ topic: CatalogRecord.topic.name, key: id, value: null });
+    publishTombstone(this.bus, CatalogRecord, id);
     this.recordChange(id, 'deleted');
   }
 

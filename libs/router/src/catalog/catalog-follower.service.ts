@@ -13,7 +13,7 @@ import {
   errorMessage,
   EVENT_BUS,
   type EventBus,
-  parseEvent,
+  parseStateRecord,
   ReadinessRegistry,
   retryUntilDone,
   type Subscription,
@@ -77,11 +77,8 @@ export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, On
     this.subscription = await this.bus.subscribe(
       { topic: CatalogRecord.topic.name, groupId: `${this.config.instanceId}-catalog`, fromBeginning: true },
       async (message) => {
-        if (message.value === null) {
-          await this.pool.remove(message.key);
-          return;
-        }
-        await this.pool.apply(parseEvent(CatalogRecord, message).server);
+        const record = parseStateRecord(CatalogRecord, message);
+        await (record ? this.pool.apply(record.server) : this.pool.remove(message.key));
       },
     );
   }
