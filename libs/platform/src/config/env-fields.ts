@@ -48,6 +48,13 @@ export const envFields = {
 
   bus: () => z.enum(['kafka', 'in-process'], { error: 'expected "kafka" or "in-process"' }).default('kafka'),
 
+  count: (fallback: number) =>
+    z.coerce
+      .number({ error: 'expected a positive whole number' })
+      .int('expected a positive whole number')
+      .positive('expected a positive whole number')
+      .default(fallback),
+
   milliseconds: (fallback: number) =>
     z.coerce
       .number({ error: 'expected a duration in milliseconds' })

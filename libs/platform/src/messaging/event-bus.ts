@@ -38,9 +38,11 @@ export interface BusHealth {
   /** True when the bus can deliver right now (connected to the broker, for Kafka). */
   readonly ready: boolean;
   readonly detail: string;
-  /** Messages accepted by publish() and not yet acknowledged by the broker. */
+  /** Messages accepted by publish() and not yet acknowledged by the broker (memory and spool). */
   readonly buffered: number;
-  /** Messages dropped because the buffer was full. */
+  /** Of those, the messages waiting in the disk spool. */
+  readonly spooled: number;
+  /** Messages dropped because the buffer and spool were full. */
   readonly dropped: number;
 }
 

@@ -116,6 +116,7 @@ export class InProcessEventBus implements EventBus {
       ready: !this.closed,
       detail: this.closed ? 'closed' : `in-process bus, ${this.topics.size} topics`,
       buffered: 0,
+      spooled: 0,
       dropped: this.dropped,
     };
   }

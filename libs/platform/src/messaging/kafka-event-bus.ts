@@ -6,9 +6,11 @@ import type {
   EventBus,
   MessageHandler,
   OutgoingMessage,
+  PartitionLag,
   Subscription,
   SubscriptionOptions,
 } from './event-bus';
+import { claimSpoolDirectory } from './spool-directory-claim';
 import { EventBusClosedError } from './event-bus-closed.error';
 import { kafkaLogCreator, kafkaLogLevelFor } from './kafka-log-bridge';
 import { KafkaPublisher } from './kafka-publisher';
@@ -21,8 +23,13 @@ import { injectTraceContext } from './trace-propagation';
 export interface KafkaEventBusOptions {
   readonly brokers: string[];
   readonly clientId: string;
-  /** Messages held while the broker is unreachable; beyond it the oldest are dropped. */
+  /** Messages held in memory while the broker is unreachable; beyond it they go to the spool. */
   readonly maxBufferedMessages?: number;
+  /**
+   * The disk spool behind the memory buffer: under `root`, in a directory named after the
+   * process that no other live process holds. Without it, a full buffer drops its oldest.
+   */
+  readonly spool?: { readonly root: string; readonly name: string; readonly maxBytes: number };
   readonly logger?: Logger;
   /** Replication factor of the topics ensureTopics creates (1 suits a single local broker). */
   readonly replicationFactor?: number;
@@ -84,6 +91,10 @@ export class KafkaEventBus implements EventBus {
       backoff: this.retryBackoff,
       probeBroker: () => this.topicAdmin.probe(),
       probeIntervalMs: options.healthProbeIntervalMs ?? 5_000,
+      spool: options.spool && {
+        ...claimSpoolDirectory(options.spool.root, options.spool.name),
+        maxBytes: options.spool.maxBytes,
+      },
     });
     this.publisher.start();
   }
@@ -122,14 +133,20 @@ export class KafkaEventBus implements EventBus {
     const problems = [publisher.detail, ...stalled.map((subscription) => subscription.detail)];
     return {
       ready: this.closing === undefined && publisher.ready && stalled.length === 0,
-      detail: `${problems.join('; ')}; ${this.subscriptions.size} subscriptions, ${publisher.buffered} buffered`,
+      detail: `${problems.join('; ')}; ${this.subscriptions.size} subscriptions, ${publisher.buffered} buffered (${publisher.spooled} spooled)`,
       buffered: publisher.buffered,
+      spooled: publisher.spooled,
       dropped: publisher.dropped,
     };
   }
 
   flush(timeoutMs: number): Promise<number> {
     return this.publisher.flush(timeoutMs);
+  }
+
+  consumerLag(groupIds?: readonly string[]): Promise<PartitionLag[]> {
+    if (this.closing) return Promise.reject(new EventBusClosedError('The event bus is closed'));
+    return this.topicAdmin.consumerLag(groupIds);
   }
 
   close(): Promise<void> {

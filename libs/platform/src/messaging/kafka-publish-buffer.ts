@@ -1,5 +1,6 @@
 import type { Message, TopicMessages } from 'kafkajs';
 import type { Logger } from '../observability/logger';
+import type { DiskSpool, SpooledMessage } from './disk-spool';
 import { FifoQueue } from './fifo-queue';
 
 interface BufferedMessage {
@@ -23,25 +24,54 @@ function messageBytes(key: string, value: string | null, headers: Readonly<Recor
   return bytes;
 }
 
+function toBuffered(spooled: SpooledMessage): BufferedMessage {
+  const { topic, key, value, headers } = spooled;
+  return {
+    topic,
+    message: { key, value, headers: { ...headers } },
+    bytes: messageBytes(key, value, headers),
+  };
+}
+
+function toSpooled({ topic, message }: BufferedMessage): SpooledMessage {
+  return {
+    topic,
+    key: message.key as string,
+    value: message.value as string | null,
+    headers: (message.headers ?? {}) as Record<string, string>,
+  };
+}
+
 /**
- * The messages publish() accepted and the broker has not acknowledged: a bounded queue plus
- * the batch being sent. The batch stays the same until acknowledged, because the idempotent
- * producer may only resend a batch unchanged (same sequence numbers) for the broker to
- * recognise a duplicate. When full, the oldest message not in flight is dropped.
+ * The messages publish() accepted and the broker has not acknowledged: a bounded queue in
+ * memory, optionally backed by a disk spool, plus the batch being sent. The batch stays the
+ * same until acknowledged, because the idempotent producer may only resend a batch unchanged
+ * (same sequence numbers) for the broker to recognise a duplicate.
+ *
+ * When memory is full the waiting messages move to the spool, which therefore only ever holds
+ * messages older than those in memory; batches come from the spool first, so order holds. With
+ * no spool (or a spool that cannot be written) the oldest message not in flight is dropped.
  */
 export class KafkaPublishBuffer {
   private readonly pending = new FifoQueue<BufferedMessage>();
   private inFlight: readonly BufferedMessage[] = [];
+  private inFlightFromSpool = false;
   private droppedCount = 0;
   private lastDropWarningAt = 0;
 
   constructor(
     private readonly maxMessages: number,
     private readonly logger: Logger,
+    private readonly spool?: DiskSpool,
   ) {}
 
   get size(): number {
-    return this.pending.length + this.inFlight.length;
+    return this.inMemory + (this.spool?.size ?? 0);
+  }
+
+  /** Messages on disk, waiting or in flight. */
+  get spooled(): number {
+    return this.spool?.size ?? 0;
   }
 
   get dropped(): number {
@@ -50,7 +80,16 @@ export class KafkaPublishBuffer {
 
   /** Messages waiting behind the batch in flight. */
   get waiting(): number {
-    return this.pending.length;
+    return this.pending.length + (this.spool?.available ?? 0);
+  }
+
+  private get inMemory(): number {
+    return this.pending.length + (this.inFlightFromSpool ? 0 : this.inFlight.length);
+  }
+
+  /** Counts messages the spool lost (its limit, an unreadable line). */
+  countSpoolDrop(count: number, reason: string): void {
+    for (let n = 0; n < count; n += 1) this.drop(reason, {});
   }
 
   get hasBatchInFlight(): boolean {
@@ -63,7 +102,7 @@ export class KafkaPublishBuffer {
       this.drop('message too large', { topic, key, bytes });
       return;
     }
-    if (this.size >= this.maxMessages) {
+    if (this.inMemory >= this.maxMessages && !this.spill()) {
       // Only a buffer smaller than one batch can have nothing but in-flight messages.
       const oldest = this.pending.shift();
       this.drop('buffer full', { topic: oldest?.topic ?? topic });
@@ -98,10 +137,56 @@ export class KafkaPublishBuffer {
 
   /** The broker acknowledged the batch in flight. */
   acknowledge(): void {
+    if (this.inFlightFromSpool) this.spool?.acknowledge();
     this.inFlight = [];
+    this.inFlightFromSpool = false;
+  }
+
+  /**
+   * Moves everything held only in memory to the spool (at close, so a restart sends it).
+   * Returns how many messages are still held only in memory: all of them without a spool.
+   */
+  persist(): number {
+    if (this.spool === undefined) return this.inMemory;
+    const memory = [...(this.inFlightFromSpool ? [] : this.inFlight)];
+    for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) memory.push(next);
+    if (!this.inFlightFromSpool) this.inFlight = [];
+    try {
+      this.spool.append(memory.map(toSpooled));
+      return 0;
+    } catch (error) {
+      this.logger.error({ err: error, lost: memory.length }, 'could not write events to the spool');
+      return memory.length;
+    }
+  }
+
+  /** Moves the waiting messages to the spool; false when there is no spool or it failed. */
+  private spill(): boolean {
+    if (this.spool === undefined || this.pending.length === 0) return false;
+    const waiting: BufferedMessage[] = [];
+    for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) waiting.push(next);
+    try {
+      this.spool.append(waiting.map(toSpooled));
+      return true;
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not write events to the spool; dropping the oldest instead');
+      for (const message of waiting) this.pending.push(message);
+      return false;
+    }
   }
 
   private takeBatch(): BufferedMessage[] {
+    if (this.spool !== undefined && this.spool.available > 0) {
+      let bytes = 0;
+      const spooled = this.spool.take((message, taken) => {
+        const size = messageBytes(message.key, message.value, message.headers);
+        if (taken >= maxBatchMessages || (taken > 0 && bytes + size > maxBatchBytes)) return false;
+        bytes += size;
+        return true;
+      });
+      this.inFlightFromSpool = spooled.length > 0;
+      if (spooled.length > 0) return spooled.map(toBuffered);
+    }
     const batch: BufferedMessage[] = [];
     let bytes = 0;
     for (let next = this.pending.peek(); next !== undefined; next = this.pending.peek()) {

@@ -1,5 +1,6 @@
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
+import { DiskSpool } from './disk-spool';
 import { FailureReporter } from './failure-reporter';
 import { KafkaPublishBuffer, maxBatchMessages } from './kafka-publish-buffer';
 import { Backoff, type BackoffOptions, sleep } from '../retry/backoff';
@@ -12,12 +13,20 @@ export interface KafkaPublisherOptions {
   /** Checks the broker while nothing is being sent, so health notices an idle outage. */
   readonly probeBroker: () => Promise<void>;
   readonly probeIntervalMs: number;
+  /** Where messages go when the memory buffer is full, and at close if the broker is away. */
+  readonly spool?: {
+    /** A directory this process alone owns (claimSpoolDirectory). */
+    readonly directory: string;
+    readonly maxBytes: number;
+    readonly release: () => void;
+  };
 }
 
 export interface PublisherStatus {
   readonly ready: boolean;
   readonly detail: string;
   readonly buffered: number;
+  readonly spooled: number;
   readonly dropped: number;
 }
 
@@ -68,7 +77,15 @@ export class KafkaPublisher {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: KafkaPublisherOptions) {
-    this.buffer = new KafkaPublishBuffer(options.maxBufferedMessages, options.logger);
+    const spool =
+      options.spool &&
+      new DiskSpool({
+        directory: options.spool.directory,
+        maxBytes: options.spool.maxBytes,
+        logger: options.logger,
+        onDrop: (count, reason) => this.buffer.countSpoolDrop(count, reason),
+      });
+    this.buffer = new KafkaPublishBuffer(options.maxBufferedMessages, options.logger, spool);
     this.backoff = new Backoff(options.backoff);
     this.reporter = new FailureReporter(options.logger, 'sending events to Kafka');
   }
@@ -113,6 +130,7 @@ export class KafkaPublisher {
       ready: !this.closing && this.producerConnected && this.lastInteractionOk,
       detail: this.describe(),
       buffered: this.buffer.size,
+      spooled: this.buffer.spooled,
       dropped: this.buffer.dropped,
     };
   }
@@ -128,12 +146,16 @@ export class KafkaPublisher {
     await this.disconnectProducer();
     await this.waitForLoop();
     await this.disconnectProducer();
-    if (this.buffer.size > 0) {
+    const lost = this.buffer.persist();
+    if (lost > 0) {
+      this.options.logger.warn({ lost }, 'event bus closed with unsent events; they are lost');
+    } else if (this.buffer.spooled > 0) {
       this.options.logger.warn(
-        { lost: this.buffer.size },
-        'event bus closed with unsent events; they are lost',
+        { spooled: this.buffer.spooled },
+        'event bus closed with unsent events; they wait in the spool for the next start',
       );
     }
+    this.options.spool?.release();
   }
 
   private async run(): Promise<void> {

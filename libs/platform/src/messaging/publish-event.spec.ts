@@ -21,7 +21,7 @@ class RecordingBus implements EventBus {
     return Promise.resolve();
   }
   health(): BusHealth {
-    return { ready: true, detail: 'recording', buffered: 0, dropped: 0 };
+    return { ready: true, detail: 'recording', buffered: 0, spooled: 0, dropped: 0 };
   }
   flush(): Promise<number> {
     return Promise.resolve(0);

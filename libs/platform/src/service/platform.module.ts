@@ -15,7 +15,15 @@ import { KafkaEventBus } from '../messaging/kafka-event-bus';
 import { createLogger } from '../observability/logger';
 import { stopTelemetry } from '../observability/telemetry-bootstrap';
 
-export type BusConfig = { kind: 'kafka'; brokers: readonly string[] } | { kind: 'in-process' };
+export type BusConfig =
+  | {
+      kind: 'kafka';
+      brokers: readonly string[];
+      maxBufferedMessages?: number;
+      /** Disk spool behind the memory buffer; each process claims its own directory under root. */
+      spool?: { root: string; maxBytes: number };
+    }
+  | { kind: 'in-process' };
 
 export interface PlatformOptions {
   /** Names the process in logs, Kafka client ids and traces, e.g. "ingress" or "gateway". */
@@ -34,6 +42,8 @@ function createBus(options: PlatformOptions): EventBus {
     brokers: [...options.bus.brokers],
     clientId: `mcp-gateway-${options.processName}`,
     logger: createLogger('event-bus'),
+    maxBufferedMessages: options.bus.maxBufferedMessages,
+    spool: options.bus.spool && { ...options.bus.spool, name: options.processName },
   });
 }
 
