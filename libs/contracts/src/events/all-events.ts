@@ -1,6 +1,7 @@
 import { AdminChange } from './admin-change.event';
 import { CallEvent } from './call-event.event';
 import { CatalogRecord } from './catalog-record.event';
+import { InstanceHeartbeat } from './instance-heartbeat.event';
 import { PolicyBundleRecord } from './policy-bundle.event';
 import { RevocationRecord } from './revocation.event';
 import { SecurityEvent } from './security-event.event';
@@ -13,4 +14,5 @@ export const allEvents = [
   PolicyBundleRecord,
   RevocationRecord,
   AdminChange,
+  InstanceHeartbeat,
 ];

@@ -6,4 +6,5 @@ export * from './catalog-record.event';
 export * from './policy-bundle.event';
 export * from './revocation.event';
 export * from './admin-change.event';
+export * from './instance-heartbeat.event';
 export { allEvents } from './all-events';

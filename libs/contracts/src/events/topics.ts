@@ -12,11 +12,15 @@ export interface TopicSpec {
   /** Log compaction keeps the latest record per key (state topics); others expire by time. */
   readonly compacted: boolean;
   readonly partitions: number;
-  /** Retention for non-compacted topics, in milliseconds. */
+  /**
+   * Retention in milliseconds. On a compacted topic it also expires the latest record of a key
+   * (cleanup policy compact,delete): for state whose keys come and go without a tombstone.
+   */
   readonly retentionMs?: number;
 }
 
-const sevenDays = 7 * 24 * 60 * 60 * 1000;
+const oneDay = 24 * 60 * 60 * 1000;
+const sevenDays = 7 * oneDay;
 
 export const Topics = {
   calls: {
@@ -42,6 +46,15 @@ export const Topics = {
     compacted: false,
     partitions: 3,
     retentionMs: sevenDays,
+  },
+  // A replica that crashes never sends its tombstone; the day's retention bounds what such
+  // replicas leave behind, and readers drop a heartbeat older than three of its intervals anyway.
+  instances: {
+    name: 'mcp.gateway.instances.v1',
+    key: 'instance id',
+    compacted: true,
+    partitions: 3,
+    retentionMs: oneDay,
   },
 } as const satisfies Record<string, TopicSpec>;
 

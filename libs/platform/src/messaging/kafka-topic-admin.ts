@@ -7,7 +7,7 @@ import { Backoff, type BackoffOptions, sleep } from '../retry/backoff';
 
 export function topicConfig(spec: TopicSpec, replicationFactor: number): ITopicConfig {
   const configEntries = spec.compacted
-    ? [{ name: 'cleanup.policy', value: 'compact' }]
+    ? compactedConfig(spec)
     : [
         { name: 'cleanup.policy', value: 'delete' },
         ...(spec.retentionMs === undefined
@@ -15,6 +15,14 @@ export function topicConfig(spec: TopicSpec, replicationFactor: number): ITopicC
           : [{ name: 'retention.ms', value: String(spec.retentionMs) }]),
       ];
   return { topic: spec.name, numPartitions: spec.partitions, replicationFactor, configEntries };
+}
+
+function compactedConfig(spec: TopicSpec): ITopicConfig['configEntries'] {
+  if (spec.retentionMs === undefined) return [{ name: 'cleanup.policy', value: 'compact' }];
+  return [
+    { name: 'cleanup.policy', value: 'compact,delete' },
+    { name: 'retention.ms', value: String(spec.retentionMs) },
+  ];
 }
 
 /** The admin client of the bus: creates topics (retrying while the broker is away) and probes the broker. */
