@@ -46,6 +46,22 @@ export interface BusHealth {
   readonly dropped: number;
 }
 
+/** How far one consumer group is behind on one partition of a topic. */
+export interface PartitionLag {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  /**
+   * The next offset the group will read (Kafka's committed offset); undefined while the group has
+   * committed nothing on this partition, since where it then starts depends on its reset policy.
+   */
+  readonly committedOffset: number | undefined;
+  /** The offset the next message published to the partition gets (the high watermark). */
+  readonly logEndOffset: number;
+  /** logEndOffset - committedOffset; undefined when committedOffset is. */
+  readonly lag: number | undefined;
+}
+
 /**
  * The one messaging port every service goes through (STYLE.md rule 4). Two adapters: Kafka
  * (kafkajs) for the distributed topology and an in-process bus for the embedded default.
@@ -64,6 +80,11 @@ export interface EventBus {
   health(): BusHealth;
   /** Resolves when the buffer is empty or the timeout passed (then returns how many are left). */
   flush(timeoutMs: number): Promise<number>;
+  /**
+   * The lag of the given consumer groups (every group the bus knows, without ids) on each
+   * partition they have consumed from. Rejects while the broker is unreachable.
+   */
+  consumerLag(groupIds?: readonly string[]): Promise<PartitionLag[]>;
   close(): Promise<void>;
 }
 

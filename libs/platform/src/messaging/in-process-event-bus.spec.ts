@@ -203,6 +203,31 @@ describe('InProcessEventBus', () => {
     expect(() => bus.publish({ topic: stream.name, key: 'a', value: undefined })).toThrow(TypeError);
   });
 
+  it('reports a group’s lag as published minus handled, per partition', async () => {
+    const single: TopicSpec = { name: 'test.lag', key: 'id', compacted: false, partitions: 1 };
+    await bus.ensureTopics([single]);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: unknown[] = [];
+    await bus.subscribe({ topic: single.name, groupId: 'slow' }, async (message) => {
+      if (handled.length === 2) await gate;
+      handled.push(message.value);
+    });
+    await record(bus, stream.name, 'other');
+    for (let n = 0; n < 5; n += 1) bus.publish({ topic: single.name, key: 'a', value: n });
+
+    await waitFor(() => handled.length === 2, { description: 'two messages handled' });
+    await expect(bus.consumerLag(['slow'])).resolves.toEqual([
+      { groupId: 'slow', topic: single.name, partition: 0, committedOffset: 2, logEndOffset: 5, lag: 3 },
+    ]);
+    release();
+    await waitFor(async () => (await bus.consumerLag(['slow']))[0]?.lag === 0, {
+      description: 'the slow group to catch up',
+    });
+    const groups = new Set((await bus.consumerLag()).map((lag) => lag.groupId));
+    expect(groups).toEqual(new Set(['slow', 'other']));
+  });
+
   it('is always ready, buffers nothing and counts messages published after close', async () => {
     expect(bus.health()).toMatchObject({ ready: true, buffered: 0, dropped: 0 });
     await expect(bus.flush(100)).resolves.toBe(0);

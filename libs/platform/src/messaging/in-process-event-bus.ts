@@ -7,6 +7,7 @@ import type {
   IncomingMessage,
   MessageHandler,
   OutgoingMessage,
+  PartitionLag,
   Subscription,
   SubscriptionOptions,
 } from './event-bus';
@@ -124,6 +125,31 @@ export class InProcessEventBus implements EventBus {
   /** Nothing is ever buffered: publish() appends to the topic before it returns. */
   flush(_timeoutMs: number): Promise<number> {
     return Promise.resolve(0);
+  }
+
+  /** A group's position is its committed offset: it moves once a handler has succeeded. */
+  consumerLag(groupIds?: readonly string[]): Promise<PartitionLag[]> {
+    if (this.closed) return Promise.reject(new EventBusClosedError('The event bus is closed'));
+    const wanted = groupIds && new Set(groupIds);
+    const lags: PartitionLag[] = [];
+    for (const [topic, state] of this.topics) {
+      for (const group of state.groups.values()) {
+        if (wanted && !wanted.has(group.groupId)) continue;
+        state.log.partitions.forEach((log, partition) => {
+          const committedOffset = group.positions[partition] ?? 0;
+          const lag = log.endOffset - committedOffset;
+          lags.push({
+            groupId: group.groupId,
+            topic,
+            partition,
+            committedOffset,
+            logEndOffset: log.endOffset,
+            lag,
+          });
+        });
+      }
+    }
+    return Promise.resolve(lags);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,10 @@
 import type { TopicSpec } from '@gateway/contracts';
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from '../observability/logger';
+import type { PartitionLag } from './event-bus';
 import { EventBusClosedError } from './event-bus-closed.error';
 import { FailureReporter } from './failure-reporter';
+import { fetchConsumerLag } from './kafka-consumer-lag';
 import { Backoff, type BackoffOptions, sleep } from '../retry/backoff';
 
 export function topicConfig(spec: TopicSpec, replicationFactor: number): ITopicConfig {
@@ -69,6 +71,17 @@ export class KafkaTopicAdmin {
     try {
       await this.connect();
       await this.admin.describeCluster();
+    } catch (error) {
+      this.connecting = undefined;
+      throw error;
+    }
+  }
+
+  /** See EventBus.consumerLag; one attempt, rejected while the broker is unreachable. */
+  async consumerLag(groupIds?: readonly string[]): Promise<PartitionLag[]> {
+    try {
+      await this.connect();
+      return await fetchConsumerLag(this.admin, groupIds);
     } catch (error) {
       this.connecting = undefined;
       throw error;

@@ -1,5 +1,5 @@
 import { AdminChange, CatalogRecord, EventHeaders, type EventOf } from '@gateway/contracts';
-import type { BusHealth, EventBus, IncomingMessage, OutgoingMessage } from './event-bus';
+import type { BusHealth, EventBus, IncomingMessage, OutgoingMessage, PartitionLag } from './event-bus';
 import {
   InvalidEventError,
   parseEvent,
@@ -25,6 +25,9 @@ class RecordingBus implements EventBus {
   }
   flush(): Promise<number> {
     return Promise.resolve(0);
+  }
+  consumerLag(): Promise<PartitionLag[]> {
+    return Promise.resolve([]);
   }
   close(): Promise<void> {
     return Promise.resolve();
