@@ -4,17 +4,18 @@
  * startTelemetry(); this file must therefore import nothing but OpenTelemetry.
  *
  * Export is configured with the standard variables: OTEL_EXPORTER_OTLP_ENDPOINT (or
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) turns on OTLP/HTTP export; OTEL_TRACES_SAMPLER and
- * OTEL_TRACES_SAMPLER_ARG choose sampling; OTEL_BSP_SCHEDULE_DELAY the export interval.
- * Without an endpoint no spans are exported (and none are recorded).
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) turns on OTLP export; OTEL_EXPORTER_OTLP_PROTOCOL (or
+ * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) picks `http/protobuf` (the default), `http/json` or
+ * `grpc`; OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG choose sampling;
+ * OTEL_BSP_SCHEDULE_DELAY the export interval. The SDK builds the exporter from these itself.
+ * Without an endpoint no spans are exported (and none are recorded). Metrics belong to the
+ * telemetry service, which runs its own meter provider, so the SDK sets up none.
  */
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 
 let sdk: NodeSDK | undefined;
 
@@ -28,9 +29,9 @@ export function startTelemetry(serviceName: string): void {
   if (sdk || process.env['OTEL_SDK_DISABLED'] === 'true') return;
   sdk = new NodeSDK({
     serviceName: process.env['OTEL_SERVICE_NAME'] ?? serviceName,
-    spanProcessors: otlpEndpointConfigured()
-      ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })]
-      : [],
+    // Undefined lets the SDK configure export from OTEL_TRACES_EXPORTER and the OTLP variables.
+    spanProcessors: otlpEndpointConfigured() ? undefined : [],
+    metricReaders: [],
     instrumentations: [
       new HttpInstrumentation({
         // Probes and scrapes would drown the traces that matter.

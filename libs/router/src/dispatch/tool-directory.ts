@@ -5,6 +5,7 @@ import { createLogger } from '@gateway/platform';
 import { ROUTER_CONFIG, type RouterConfig } from '../router-config';
 import type { UpstreamConnection } from '../upstream/upstream-connection';
 import { UpstreamPool } from '../upstream/upstream-pool';
+import { traceUpstreamRequest, withTraceMeta } from '../upstream/upstream-request-tracer';
 
 interface ToolRoute {
   readonly serverId: string;
@@ -65,13 +66,14 @@ export class ToolDirectory {
     const route = this.routes.get(name) ?? (await this.refreshAndFind(name));
     const connection = this.pool.get(route.serverId);
     if (!connection) throw new GatewayError(JsonRpcErrorCode.invalidParams, `Unknown tool: ${name}`);
-    const result = await connection
-      .requireClient()
-      .request(
-        { method: 'tools/call', params: { ...params, name: route.upstreamName } },
+    const client = connection.requireClient();
+    const result = await traceUpstreamRequest(connection, 'tools/call', route.upstreamName, (meta) =>
+      client.request(
+        { method: 'tools/call', params: withTraceMeta({ ...params, name: route.upstreamName }, meta) },
         CallToolResultSchema,
         { timeout: timeoutMs },
-      );
+      ),
+    );
     return { result, server: connection.name, upstreamName: route.upstreamName };
   }
 
@@ -84,15 +86,17 @@ export class ToolDirectory {
 
   private async listOne(connection: UpstreamConnection): Promise<Tool[]> {
     const client = connection.requireClient();
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.listTools(cursor ? { cursor } : undefined, {
-        timeout: this.config.listTimeoutMs,
-      });
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return tools;
+    return traceUpstreamRequest(connection, 'tools/list', undefined, async (meta) => {
+      const tools: Tool[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.listTools(cursor ? { cursor, _meta: meta } : { _meta: meta }, {
+          timeout: this.config.listTimeoutMs,
+        });
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return tools;
+    });
   }
 }
