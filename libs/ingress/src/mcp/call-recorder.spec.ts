@@ -24,10 +24,14 @@ describe('CallRecorder', () => {
       { bus, instanceId: 'ingress-spec', tenant: 'default', principal: 'anonymous' },
       () => 'session-1',
     );
-    const server = createGatewayMcpServer(async ({ method, requestId }) => {
+    const server = createGatewayMcpServer(async ({ method, requestId, params }) => {
       if (method === 'tools/list') {
         recorder.annotate(requestId, '', undefined);
         return { tools: [{ name: 'echo', inputSchema: { type: 'object' } }] };
+      }
+      if ((params as { name?: string }).name === 'divide') {
+        recorder.annotate(requestId, 'calculator', 'divide');
+        return { isError: true, content: [{ type: 'text', text: 'division by zero' }] };
       }
       recorder.annotate(requestId, 'everything', 'echo');
       throw new GatewayError(
@@ -71,5 +75,16 @@ describe('CallRecorder', () => {
     });
     expect(events[3]!.requestBytes).toBeGreaterThan(0);
     expect(events[3]!.responseBytes).toBeGreaterThan(0);
+  });
+
+  it('records a tool result flagged isError as a failed call, with the tool’s own message', async () => {
+    const result = await client.callTool({ name: 'divide', arguments: { a: 1, b: 0 } });
+    expect(result.isError).toBe(true);
+    await waitFor(() => events.some((event) => event.method === 'tools/call'), {
+      description: 'the tools/call event',
+    });
+    const call = events.find((event) => event.method === 'tools/call');
+    expect(call).toMatchObject({ outcome: 'error', errorMessage: 'division by zero', target: 'divide' });
+    expect(call!.errorCode).toBeUndefined();
   });
 });

@@ -33,6 +33,25 @@ function targetOf(params: unknown): string | undefined {
   return typeof uri === 'string' ? uri : undefined;
 }
 
+const maxErrorMessageLength = 500;
+
+/**
+ * A tools/call result with isError is a failed call even though the JSON-RPC exchange succeeded
+ * (spec: tool errors are reported in the result so the model can see them). Its first text
+ * block says why.
+ */
+function toolErrorOf(message: JSONRPCMessage): { message: string } | undefined {
+  const result =
+    'result' in message ? (message.result as { isError?: unknown; content?: unknown }) : undefined;
+  if (result?.isError !== true) return undefined;
+  const blocks = Array.isArray(result.content)
+    ? (result.content as Array<{ type?: unknown; text?: unknown }>)
+    : [];
+  const text = blocks.find((block) => block.type === 'text' && typeof block.text === 'string')?.text as
+    string | undefined;
+  return { message: (text ?? 'tool reported an error').slice(0, maxErrorMessageLength) };
+}
+
 /**
  * Publishes one mcp.gateway.calls.v1 event per MCP message a downstream session handles. It sits
  * on the transport, so every message counts, including the ones the SDK answers itself
@@ -92,11 +111,12 @@ export class CallRecorder {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);
-    const error = 'error' in message ? message.error : undefined;
+    const rpcError = 'error' in message ? message.error : undefined;
+    const error = rpcError ?? toolErrorOf(message);
     this.publish(pending, {
       outcome: error ? 'error' : 'ok',
-      errorCode: error?.code,
-      errorMessage: error?.message,
+      errorCode: rpcError?.code,
+      errorMessage: error?.message.slice(0, maxErrorMessageLength),
       responseBytes: byteLength(message),
     });
   }
