@@ -6,6 +6,7 @@ export * from './grpc/grpc-client';
 export * from './health/readiness.registry';
 export * from './messaging/event-bus';
 export * from './messaging/publish-event';
+export * from './messaging/instance-heartbeat.publisher';
 export * from './persistence/database';
 export * from './persistence/database.module';
 export * from './observability/logger';
