@@ -15,6 +15,7 @@ const ingressEnvSchema = z.object({
     .int('expected a whole number of bytes')
     .positive('expected a positive number of bytes')
     .default(4 * 1024 * 1024),
+  INGRESS_HEARTBEAT_INTERVAL_MS: envFields.milliseconds(5_000),
 });
 
 export interface IngressConfig {
@@ -23,6 +24,8 @@ export interface IngressConfig {
   readonly routerGrpcAddress: string;
   readonly instanceId: string;
   readonly maxBodyBytes: number;
+  /** How often this replica reports its session count on mcp.gateway.instances.v1. */
+  readonly heartbeatIntervalMs: number;
 }
 
 export function loadIngressConfig(env: NodeJS.ProcessEnv = process.env): IngressConfig {
@@ -33,6 +36,7 @@ export function loadIngressConfig(env: NodeJS.ProcessEnv = process.env): Ingress
     routerGrpcAddress: parsed.ROUTER_GRPC_ADDRESS,
     instanceId: parsed.INGRESS_INSTANCE_ID,
     maxBodyBytes: parsed.INGRESS_MAX_BODY_BYTES,
+    heartbeatIntervalMs: parsed.INGRESS_HEARTBEAT_INTERVAL_MS,
   };
 }
 

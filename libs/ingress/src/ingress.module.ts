@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { INGRESS_CONFIG, type IngressConfig } from './ingress-config';
 import { McpController } from './mcp/mcp.controller';
 import { McpSessionsService } from './mcp/mcp-sessions.service';
+import { SessionCountPublisher } from './mcp/session-count.publisher';
 import { RouterGateway } from './router/router-gateway.service';
 
 @Module({})
@@ -10,7 +11,12 @@ export class IngressModule {
     return {
       module: IngressModule,
       controllers: [McpController],
-      providers: [{ provide: INGRESS_CONFIG, useValue: config }, RouterGateway, McpSessionsService],
+      providers: [
+        { provide: INGRESS_CONFIG, useValue: config },
+        RouterGateway,
+        McpSessionsService,
+        SessionCountPublisher,
+      ],
     };
   }
 }

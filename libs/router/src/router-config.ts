@@ -10,6 +10,7 @@ const routerEnvSchema = z.object({
   ROUTER_CONNECT_TIMEOUT_MS: envFields.milliseconds(20_000),
   ROUTER_RESTART_BACKOFF_MS: envFields.milliseconds(250),
   ROUTER_RESTART_BACKOFF_MAX_MS: envFields.milliseconds(30_000),
+  ROUTER_HEARTBEAT_INTERVAL_MS: envFields.milliseconds(5_000),
   ROUTER_INSTANCE_ID: z
     .string()
     .min(1)
@@ -24,6 +25,8 @@ export interface RouterConfig {
   readonly listTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly restartBackoff: { readonly initialMs: number; readonly maxMs: number };
+  /** How often this replica reports its upstreams on mcp.gateway.instances.v1. */
+  readonly heartbeatIntervalMs: number;
 }
 
 export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
@@ -39,6 +42,7 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
       initialMs: parsed.ROUTER_RESTART_BACKOFF_MS,
       maxMs: parsed.ROUTER_RESTART_BACKOFF_MAX_MS,
     },
+    heartbeatIntervalMs: parsed.ROUTER_HEARTBEAT_INTERVAL_MS,
   };
 }
 

@@ -5,6 +5,7 @@ import { DispatchService } from './dispatch/dispatch.service';
 import { RouterGrpcController } from './dispatch/router.grpc-controller';
 import { ToolDirectory } from './dispatch/tool-directory';
 import { ROUTER_CONFIG, type RouterConfig } from './router-config';
+import { UpstreamHealthPublisher } from './upstream/upstream-health.publisher';
 import { UpstreamPool } from './upstream/upstream-pool';
 import { UpstreamsController } from './upstream/upstreams.controller';
 
@@ -22,6 +23,7 @@ export class RouterModule {
         ToolDirectory,
         DispatchService,
         CatalogFollower,
+        UpstreamHealthPublisher,
       ],
     };
   }

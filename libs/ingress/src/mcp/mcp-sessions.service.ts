@@ -21,6 +21,11 @@ export class McpSessionsService implements OnApplicationShutdown {
     @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
   ) {}
 
+  /** Sessions open on this replica (initialized and not yet closed). */
+  get size(): number {
+    return this.sessions.size;
+  }
+
   get(sessionId: string): StreamableHTTPServerTransport | undefined {
     return this.sessions.get(sessionId);
   }

@@ -34,6 +34,11 @@ export function fromProtoServer(server: RegistryApi.ServerDefinition): ServerDef
   };
 }
 
+/** Every router replica follows the whole catalog, so each has its own consumer group. */
+export function catalogGroupId(instanceId: string): string {
+  return `${instanceId}-catalog`;
+}
+
 /**
  * Keeps this replica's upstream connections in line with the catalog: a snapshot from the
  * registry over gRPC at start, then every change from the compacted catalog topic.
@@ -75,7 +80,11 @@ export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, On
     await this.loadSnapshot();
     if (this.stopped) return;
     this.subscription = await this.bus.subscribe(
-      { topic: CatalogRecord.topic.name, groupId: `${this.config.instanceId}-catalog`, fromBeginning: true },
+      {
+        topic: CatalogRecord.topic.name,
+        groupId: catalogGroupId(this.config.instanceId),
+        fromBeginning: true,
+      },
       async (message) => {
         const record = parseStateRecord(CatalogRecord, message);
         await (record ? this.pool.apply(record.server) : this.pool.remove(message.key));
