@@ -19,6 +19,13 @@ export interface TopicSpec {
   readonly retentionMs?: number;
 }
 
+/** A topic of the gateway's own, with who writes and reads it (documented in libs/contracts/STREAMS.md). */
+export interface GatewayTopicSpec extends TopicSpec {
+  readonly producedBy: readonly string[];
+  /** The gateway's own consumers, as `service (consumer group)`; teams outside add their own groups. */
+  readonly consumedBy: readonly string[];
+}
+
 const oneDay = 24 * 60 * 60 * 1000;
 const sevenDays = 7 * oneDay;
 
@@ -29,6 +36,8 @@ export const Topics = {
     compacted: false,
     partitions: 6,
     retentionMs: sevenDays,
+    producedBy: ['ingress'],
+    consumedBy: ['audit (audit)', 'telemetry (telemetry)'],
   },
   security: {
     name: 'mcp.gateway.security.v1',
@@ -36,16 +45,42 @@ export const Topics = {
     compacted: false,
     partitions: 3,
     retentionMs: sevenDays,
+    // Written by the security plane (ingress and auth) once it authenticates and authorizes.
+    producedBy: [],
+    consumedBy: ['audit (audit)'],
   },
-  catalog: { name: 'mcp.registry.catalog.v1', key: 'server id', compacted: true, partitions: 3 },
-  policyBundles: { name: 'mcp.policy.bundles.v1', key: 'tenant', compacted: true, partitions: 3 },
-  revocations: { name: 'mcp.auth.revocations.v1', key: 'key or token id', compacted: true, partitions: 3 },
+  catalog: {
+    name: 'mcp.registry.catalog.v1',
+    key: 'server id',
+    compacted: true,
+    partitions: 3,
+    producedBy: ['registry'],
+    consumedBy: ['router (router-<instance id>, from the beginning)'],
+  },
+  policyBundles: {
+    name: 'mcp.policy.bundles.v1',
+    key: 'tenant',
+    compacted: true,
+    partitions: 3,
+    producedBy: ['policy'],
+    consumedBy: [],
+  },
+  revocations: {
+    name: 'mcp.auth.revocations.v1',
+    key: 'key or token id',
+    compacted: true,
+    partitions: 3,
+    producedBy: [],
+    consumedBy: [],
+  },
   adminChanges: {
     name: 'mcp.admin.changes.v1',
     key: 'entity id',
     compacted: false,
     partitions: 3,
     retentionMs: sevenDays,
+    producedBy: ['registry'],
+    consumedBy: ['audit (audit)'],
   },
   // A replica that crashes never sends its tombstone; the day's retention bounds what such
   // replicas leave behind, and readers drop a heartbeat older than three of its intervals anyway.
@@ -55,9 +90,11 @@ export const Topics = {
     compacted: true,
     partitions: 3,
     retentionMs: oneDay,
+    producedBy: ['ingress', 'router'],
+    consumedBy: ['telemetry (telemetry-instances)'],
   },
-} as const satisfies Record<string, TopicSpec>;
+} as const satisfies Record<string, GatewayTopicSpec>;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics]['name'];
 
-export const allTopics: readonly TopicSpec[] = Object.values(Topics);
+export const allTopics: readonly GatewayTopicSpec[] = Object.values(Topics);
