@@ -1,1 +1,2 @@
 export * from './telemetry.module';
+export * from './telemetry-config';

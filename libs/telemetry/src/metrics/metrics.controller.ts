@@ -1,14 +1,14 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { GatewayMetrics } from './gateway-metrics';
+import { MetricsPipeline } from './metrics-pipeline';
 
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: GatewayMetrics) {}
+  constructor(private readonly pipeline: MetricsPipeline) {}
 
-  /** Prometheus text exposition. */
+  /** Prometheus text exposition of the OpenTelemetry metrics (the Prometheus reader's output). */
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+  scrape(): Promise<string> {
+    return this.pipeline.scrape();
   }
 }
