@@ -91,7 +91,7 @@ export const Topics = {
     partitions: 3,
     retentionMs: oneDay,
     producedBy: ['ingress', 'router'],
-    consumedBy: ['telemetry (telemetry-instances)'],
+    consumedBy: ['telemetry (<telemetry instance id>-instances, from the beginning)'],
   },
 } as const satisfies Record<string, GatewayTopicSpec>;
 
