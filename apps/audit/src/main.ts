@@ -1,5 +1,5 @@
 import './instrumentation';
-import { AuditModule } from '@gateway/audit';
+import { AuditModule, loadAuditConfig } from '@gateway/audit';
 import {
   loadHttpListenConfig,
   loadPlatformConfig,
@@ -11,7 +11,7 @@ runServiceProcess(() => ({
   name: 'audit',
   modules: [
     PlatformModule.forRoot({ processName: 'audit', ...loadPlatformConfig(process.env, true) }),
-    AuditModule,
+    AuditModule.forRoot(loadAuditConfig()),
   ],
   http: loadHttpListenConfig('AUDIT', 8085),
 }));

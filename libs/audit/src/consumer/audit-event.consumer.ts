@@ -1,0 +1,70 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AdminChange, CallEvent, SecurityEvent } from '@gateway/contracts';
+import {
+  EVENT_BUS,
+  type EventBus,
+  type IncomingMessage,
+  parseEvent,
+  type Subscription,
+} from '@gateway/platform';
+import type { AuditEntry } from '../chain/audit-record';
+import { adminChangeEntry, callEntry, securityEntry } from '../chain/audit-entry.mapper';
+import { AuditRecordRepository } from '../storage/audit-record.repository';
+
+interface AuditedTopic {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly toEntry: (message: IncomingMessage) => AuditEntry;
+}
+
+/*
+ * One consumer group per topic. kafkajs lets the group leader assign only the topics the leader
+ * itself subscribed to: three consumers of three topics in one group would leave two topics
+ * unread. Calls keep the group id "audit" they always had, so its committed offsets stay valid.
+ */
+export const auditedTopics: readonly AuditedTopic[] = [
+  {
+    topic: CallEvent.topic.name,
+    groupId: 'audit',
+    toEntry: (message) => callEntry(parseEvent(CallEvent, message)),
+  },
+  {
+    topic: SecurityEvent.topic.name,
+    groupId: 'audit-security',
+    toEntry: (message) => securityEntry(parseEvent(SecurityEvent, message)),
+  },
+  {
+    topic: AdminChange.topic.name,
+    groupId: 'audit-admin-changes',
+    toEntry: (message) => adminChangeEntry(parseEvent(AdminChange, message)),
+  },
+];
+
+/**
+ * Records every call event, security event and admin change. A failure (the database is down)
+ * leaves the message unacknowledged so the bus delivers it again; a redelivery of one already
+ * recorded is skipped by its event id.
+ */
+@Injectable()
+export class AuditEventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    private readonly records: AuditRecordRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscriptions = await Promise.all(
+      auditedTopics.map(({ topic, groupId, toEntry }) =>
+        this.bus.subscribe({ topic, groupId }, async (message) => {
+          await this.records.recordMany([toEntry(message)]);
+        }),
+      ),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((subscription) => subscription.close()));
+  }
+}
