@@ -1,2 +1,3 @@
 export * from './audit.module';
 export * from './audit-config';
+export { runAuditCli } from './cli/audit-cli.command';
