@@ -105,4 +105,40 @@ describe('startEmbeddedPostgres', () => {
     const alpha = await openDatabase('alpha').whenReady();
     expect(await alpha.getRepository(NoteEntity).count()).toBe(21);
   });
+
+  it('keeps each connection’s extended-protocol exchange and transaction whole while others run theirs', async () => {
+    await closeAll();
+    server = await startEmbeddedPostgres({ dataDir, logger: testLogger() });
+    const clients = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const client = new Client({ connectionString: server!.url });
+        await client.connect();
+        return client;
+      }),
+    );
+    try {
+      // Parse/Bind/Execute/Sync outside a transaction on one connection, transactions on the
+      // others: interleaved message by message, the unnamed statement of one is lost to another.
+      const rounds = 150;
+      const [reader, ...writers] = clients;
+      const reads = (async () => {
+        for (let n = 0; n < rounds; n += 1) {
+          const { rows } = await reader!.query<{ n: number }>('SELECT $1::int AS n', [n]);
+          expect(rows[0]?.n).toBe(n);
+        }
+      })();
+      const transactions = writers.map(async (client, writer) => {
+        for (let n = 0; n < rounds / 3; n += 1) {
+          await client.query('BEGIN');
+          const { rows } = await client.query<{ v: string }>('SELECT $1::text AS v', [`${writer}-${n}`]);
+          expect(rows[0]?.v).toBe(`${writer}-${n}`);
+          await client.query('COMMIT');
+        }
+      });
+      await Promise.all([reads, ...transactions]);
+    } finally {
+      await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+      await closeAll();
+    }
+  });
 });
