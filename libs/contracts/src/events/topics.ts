@@ -47,7 +47,7 @@ export const Topics = {
     retentionMs: sevenDays,
     // Written by the security plane (ingress and auth) once it authenticates and authorizes.
     producedBy: [],
-    consumedBy: ['audit (audit)'],
+    consumedBy: ['audit (audit-security)'],
   },
   catalog: {
     name: 'mcp.registry.catalog.v1',
@@ -80,7 +80,7 @@ export const Topics = {
     partitions: 3,
     retentionMs: sevenDays,
     producedBy: ['registry'],
-    consumedBy: ['audit (audit)'],
+    consumedBy: ['audit (audit-admin-changes)'],
   },
   // A replica that crashes never sends its tombstone; the day's retention bounds what such
   // replicas leave behind, and readers drop a heartbeat older than three of its intervals anyway.
