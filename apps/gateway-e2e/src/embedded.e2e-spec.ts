@@ -42,6 +42,8 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
         // A long first backoff leaves a window in which a call must fail fast, not hang.
         ROUTER_RESTART_BACKOFF_MS: '1500',
         INGRESS_MAX_BODY_BYTES: String(maxBodyBytes),
+        ROUTER_HEARTBEAT_INTERVAL_MS: '1000',
+        INGRESS_HEARTBEAT_INTERVAL_MS: '1000',
       },
     });
     await gateway.waitUntilReady(baseUrl);
@@ -93,6 +95,18 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
         },
         { description: 'the tools/call counter on /metrics' },
       );
+      await waitFor(
+        async () => {
+          const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+          return (
+            (counterValue(metrics, 'mcp_gateway_sessions_active', {}) ?? 0) >= 1 &&
+            counterValue(metrics, 'mcp_gateway_upstream_up', { server: 'everything' }) === 1
+          );
+        },
+        { description: 'the open session and the connected upstream on /metrics' },
+      );
+      const verified = (await (await fetch(`${baseUrl}/api/v1/audit/verify`)).json()) as { ok: boolean };
+      expect(verified.ok).toBe(true);
     } finally {
       await client.close();
     }

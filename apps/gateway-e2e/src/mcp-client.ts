@@ -16,17 +16,18 @@ export async function connectClient(mcpUrl: string): Promise<ConnectedClient> {
   return { client, transport, sessionId: transport.sessionId };
 }
 
-/** Reads one Prometheus counter value with the given labels, or undefined when absent. */
+/** Reads one Prometheus sample with (at least) the given labels, or undefined when absent. */
 export function counterValue(
   metricsText: string,
   name: string,
   labels: Record<string, string>,
 ): number | undefined {
   for (const line of metricsText.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length + 1, line.indexOf('}'));
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labelEnd = line.indexOf('}');
+    const labelText = labelEnd === -1 ? '' : line.slice(name.length + 1, labelEnd);
     const matches = Object.entries(labels).every(([key, value]) => labelText.includes(`${key}="${value}"`));
-    if (matches) return Number(line.slice(line.indexOf('}') + 1).trim());
+    if (matches) return Number(line.slice(labelEnd === -1 ? name.length : labelEnd + 1).trim());
   }
   return undefined;
 }
