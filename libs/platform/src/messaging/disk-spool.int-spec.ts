@@ -167,6 +167,15 @@ describe('KafkaPublishBuffer with a spool', () => {
     expect(buffer).toMatchObject({ size: 0, spooled: 0 });
   });
 
+  it('sends a new message to disk when everything in memory is in flight', () => {
+    const buffer = new KafkaPublishBuffer(2, logger, openSpool().spool);
+    for (let n = 0; n < 2; n += 1) buffer.add('t', 'k', JSON.stringify({ n }), {});
+    expect(buffer.batch()[0]?.messages).toHaveLength(2);
+    for (let n = 2; n < 6; n += 1) buffer.add('t', 'k', JSON.stringify({ n }), {});
+    expect(buffer).toMatchObject({ size: 6, spooled: 4, dropped: 0 });
+    expect(drain(buffer)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('persists memory to the spool at close, so the next process sends it first', () => {
     const buffer = new KafkaPublishBuffer(100, logger, openSpool().spool);
     for (let n = 0; n < 5; n += 1) buffer.add('t', 'k', JSON.stringify({ n }), {});

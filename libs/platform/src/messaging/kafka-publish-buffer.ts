@@ -102,13 +102,16 @@ export class KafkaPublishBuffer {
       this.drop('message too large', { topic, key, bytes });
       return;
     }
-    if (this.inMemory >= this.maxMessages && !this.spill()) {
-      // Only a buffer smaller than one batch can have nothing but in-flight messages.
-      const oldest = this.pending.shift();
-      this.drop('buffer full', { topic: oldest?.topic ?? topic });
-      if (oldest === undefined) return;
+    const message: BufferedMessage = { topic, message: { key, value, headers: { ...headers } }, bytes };
+    if (this.inMemory < this.maxMessages) {
+      this.pending.push(message);
+      return;
     }
-    this.pending.push({ topic, message: { key, value, headers: { ...headers } }, bytes });
+    if (this.spillWith(message)) return;
+    // Only a buffer smaller than one batch can have nothing but in-flight messages.
+    const oldest = this.pending.shift();
+    this.drop('buffer full', { topic: oldest?.topic ?? topic });
+    if (oldest !== undefined) this.pending.push(message);
   }
 
   /** Counts a message that was refused, warning at most every few seconds. */
@@ -160,13 +163,17 @@ export class KafkaPublishBuffer {
     }
   }
 
-  /** Moves the waiting messages to the spool; false when there is no spool or it failed. */
-  private spill(): boolean {
-    if (this.spool === undefined || this.pending.length === 0) return false;
+  /**
+   * Moves the waiting messages and the newest one to the spool (also when every message in
+   * memory is in flight: the newest then goes straight to disk). False without a spool, or when
+   * writing failed, with memory as it was.
+   */
+  private spillWith(newest: BufferedMessage): boolean {
+    if (this.spool === undefined) return false;
     const waiting: BufferedMessage[] = [];
     for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) waiting.push(next);
     try {
-      this.spool.append(waiting.map(toSpooled));
+      this.spool.append([...waiting, newest].map(toSpooled));
       return true;
     } catch (error) {
       this.logger.error({ err: error }, 'could not write events to the spool; dropping the oldest instead');
