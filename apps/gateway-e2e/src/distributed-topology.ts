@@ -33,6 +33,8 @@ export async function startDistributedTopology(options: {
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
     DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://gateway:gateway@127.0.0.1:55432/gateway',
     OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
+    // The test receiver reads OTLP as JSON.
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_BSP_SCHEDULE_DELAY: '200',
     INGRESS_PORT: String(httpPorts.ingress),
     ...Object.fromEntries(

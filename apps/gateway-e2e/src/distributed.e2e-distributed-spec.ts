@@ -1,91 +1,129 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
+import { promisify } from 'node:util';
+import { Client as PgClient, Pool } from 'pg';
+import { CallEvent, type CallEventValue } from '@gateway/contracts';
+import { KafkaEventBus, publishEvent } from '@gateway/platform';
 import { OtlpReceiver, repositoryRoot, waitFor } from '@gateway/testing';
+import { AuditTrail } from './audit-trail';
 import { type DistributedTopology, services, startDistributedTopology } from './distributed-topology';
 import { connectClient, counterValue } from './mcp-client';
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
-const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://gateway:gateway@127.0.0.1:55432/gateway';
+const serverUrl = new URL(
+  process.env['DATABASE_URL'] ?? 'postgres://gateway:gateway@127.0.0.1:55432/gateway',
+);
+// A database of its own per run: the audit chain and the catalog start empty and no run sees another's.
+const databaseName = `gateway_e2e_${Date.now()}_${randomBytes(3).toString('hex')}`;
+const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
+const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 
-interface AuditRow {
-  event_id: string;
-  method: string;
-  outcome: string;
-  server: string | null;
-  target: string | null;
-  trace_id: string | null;
+/** Stops or starts the broker without blocking the event loop, so calls keep flowing meanwhile. */
+async function kafkaAsync(command: 'start' | 'stop'): Promise<void> {
+  await promisify(execFile)('bash', [join(repositoryRoot, 'infra/local/kafka.sh'), command], {
+    timeout: 180_000,
+  });
 }
 
-function kafka(command: 'start' | 'stop'): void {
-  execFileSync('bash', [join(repositoryRoot, 'infra/local/kafka.sh'), command], { stdio: 'inherit' });
+async function administerServer(sql: string): Promise<void> {
+  const admin = new PgClient({ connectionString: serverUrl.toString() });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }
 
-describe('distributed topology: seven processes, Apache Kafka, Postgres', () => {
+function textOf(result: Record<string, unknown>): string {
+  const [first] = (result['content'] ?? []) as Array<{ type: string; text?: string }>;
+  return first?.text ?? '';
+}
+
+describe('distributed topology: seven processes, Apache Kafka, Postgres, two upstreams', () => {
   const logDir = mkdtempSync(join(tmpdir(), 'gateway-e2e-distributed-'));
   const otlp = new OtlpReceiver();
   // A pool reconnects by itself: one test stops and restarts Postgres.
   const database = new Pool({ connectionString: databaseUrl, max: 2 });
   let topology: DistributedTopology;
+  let audit: AuditTrail;
 
-  async function auditRows(sessionId: string, method: string): Promise<AuditRow[]> {
-    const { rows } = await database.query<AuditRow>(
-      'SELECT event_id, method, outcome, server, target, trace_id FROM audit.call_events WHERE session_id = $1 AND method = $2',
-      [sessionId, method],
-    );
-    return rows;
-  }
-
-  async function everythingConnected(): Promise<boolean> {
+  async function upstreamsReady(): Promise<boolean> {
     const response = await fetch(`${topology.httpUrl.router}/api/v1/upstreams`);
     const { upstreams } = (await response.json()) as { upstreams: Array<{ name: string; state: string }> };
-    return upstreams.some((upstream) => upstream.name === 'everything' && upstream.state === 'ready');
+    const ready = new Set(upstreams.filter((upstream) => upstream.state === 'ready').map((u) => u.name));
+    return ready.has('everything') && ready.has('trace-fixture');
+  }
+
+  async function metricsText(): Promise<string> {
+    return (await fetch(`${topology.httpUrl.telemetry}/metrics`)).text();
+  }
+
+  /** The audit records of one session and method, once there are `count` of them. */
+  async function recordsOnceThere(sessionId: string, method: string, count: number) {
+    return waitFor(
+      async () => {
+        const records = await audit.events({ sessionId, method });
+        return records.length >= count ? records : undefined;
+      },
+      { timeoutMs: 120_000, description: `${count} audit records of ${method} in session ${sessionId}` },
+    );
   }
 
   beforeAll(async () => {
+    await administerServer(`CREATE DATABASE ${databaseName}`);
     await otlp.start();
     database.on('error', () => undefined);
-    topology = await startDistributedTopology({ logDir, otlpEndpoint: otlp.endpoint });
+    topology = await startDistributedTopology({
+      logDir,
+      otlpEndpoint: otlp.endpoint,
+      extraEnv: {
+        DATABASE_URL: databaseUrl,
+        REGISTRY_CONFIG_FILE: 'apps/gateway-e2e/config/two-upstreams.yaml',
+        BUS_SPOOL_DIR: join(logDir, 'spool'),
+        // Small, so an outage of a few calls already spills events to the disk spool.
+        BUS_BUFFER_MAX_MESSAGES: '5',
+        ROUTER_HEARTBEAT_INTERVAL_MS: '1000',
+        INGRESS_HEARTBEAT_INTERVAL_MS: '1000',
+        TELEMETRY_LAG_INTERVAL_MS: '1000',
+      },
+    });
+    audit = new AuditTrail(topology.httpUrl.audit);
     for (const service of services) {
       await topology.processes.get(service)!.waitUntilReady(topology.httpUrl[service], 120_000);
     }
-    await waitFor(everythingConnected, {
-      timeoutMs: 60_000,
-      description: 'router to connect server-everything',
-    });
+    await waitFor(upstreamsReady, { timeoutMs: 60_000, description: 'router to connect both upstreams' });
   });
 
   afterAll(async () => {
     await topology?.stop();
     await database.end().catch(() => undefined);
     await otlp.stop();
+    await administerServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
   });
 
-  it('calls a tool end to end: result, audit row in Postgres, /metrics counter, one trace across services', async () => {
-    const { client, sessionId } = await connectClient(topology.mcpUrl);
+  it('calls a tool end to end: result, audit record, /metrics counter, one trace across services', async () => {
+    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
     try {
-      const { tools } = await client.listTools();
-      expect(tools.map((tool) => tool.name)).toContain('get-sum');
-      const result = await client.callTool({ name: 'get-sum', arguments: { a: 19, b: 23 } });
-      expect(JSON.stringify(result.content)).toContain('42');
+      const result = await client.callTool({ name: 'everything_get-sum', arguments: { a: 19, b: 23 } });
+      expect(textOf(result)).toContain('42');
 
-      const [row] = await waitFor(
-        async () => {
-          const rows = await auditRows(sessionId, 'tools/call');
-          return rows.length > 0 ? rows : undefined;
-        },
-        { timeoutMs: 60_000, description: 'the audit row of the tools/call in Postgres' },
-      );
-      expect(row).toMatchObject({ outcome: 'ok', server: 'everything', target: 'get-sum' });
-      expect(row!.trace_id).toMatch(/^[0-9a-f]{32}$/);
+      const [record] = await recordsOnceThere(sessionId, 'tools/call', 1);
+      expect(record).toMatchObject({
+        kind: 'call',
+        outcome: 'ok',
+        server: 'everything',
+        target: 'everything_get-sum',
+      });
+      expect(record!.traceId).toMatch(/^[0-9a-f]{32}$/);
 
       await waitFor(
         async () => {
-          const metrics = await (await fetch(`${topology.httpUrl.telemetry}/metrics`)).text();
-          const calls = counterValue(metrics, 'mcp_gateway_calls_total', {
+          const calls = counterValue(await metricsText(), 'mcp_gateway_calls_total', {
             method: 'tools/call',
             server: 'everything',
             outcome: 'ok',
@@ -95,49 +133,231 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres', () => 
         { timeoutMs: 60_000, description: 'the tools/call counter on telemetry /metrics' },
       );
 
-      const traceServices = await waitFor(
+      await waitFor(
         () => {
-          const found = new Set(otlp.spansOfTrace(row!.trace_id!).map((span) => span.service));
-          return ['ingress', 'router', 'audit'].every((service) => found.has(service)) ? found : undefined;
+          const found = new Set(otlp.spansOfTrace(record!.traceId!).map((span) => span.service));
+          return ['ingress', 'router', 'audit'].every((service) => found.has(service));
         },
-        { timeoutMs: 30_000, description: `spans of ingress, router and audit in trace ${row!.trace_id}` },
+        { timeoutMs: 30_000, description: `spans of ingress, router and audit in trace ${record!.traceId}` },
       );
-      expect([...traceServices]).toEqual(expect.arrayContaining(['ingress', 'router', 'audit']));
     } finally {
-      await client.close();
+      await end();
     }
   });
 
-  it('keeps serving calls while Kafka is down and delivers their events once it is back', async () => {
-    const { client, sessionId } = await connectClient(topology.mcpUrl);
+  it('traces a tools/list that fans out to two upstreams in one trace, and hands the trace to an stdio upstream in _meta', async () => {
+    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
     try {
-      kafka('stop');
-      try {
-        await waitFor(async () => (await fetch(`${topology.httpUrl.ingress}/readyz`)).status === 503, {
-          timeoutMs: 60_000,
-          description: 'ingress to report not-ready without Kafka',
-        });
-        const result = await client.callTool({ name: 'echo', arguments: { message: 'kafka is down' } });
-        expect(result.content).toEqual([{ type: 'text', text: 'Echo: kafka is down' }]);
-        expect(await auditRows(sessionId, 'tools/call')).toEqual([]);
-      } finally {
-        kafka('start');
-      }
-      await waitFor(async () => (await fetch(`${topology.httpUrl.ingress}/readyz`)).status === 200, {
-        timeoutMs: 90_000,
-        description: 'ingress to become ready again without a restart',
-      });
-      const rows = await waitFor(
-        async () => {
-          const found = await auditRows(sessionId, 'tools/call');
-          return found.length > 0 ? found : undefined;
-        },
-        { timeoutMs: 90_000, description: 'the buffered event to reach the audit trail' },
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining(['everything_get-sum', 'trace-fixture_request-meta']),
       );
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ outcome: 'ok', target: 'echo' });
+      const [listed] = await recordsOnceThere(sessionId, 'tools/list', 1);
+      const traceId = listed!.traceId!;
+      const spans = await waitFor(
+        () => {
+          const found = otlp.spansOfTrace(traceId);
+          const names = new Set(found.map((span) => `${span.service}: ${span.name}`));
+          const complete =
+            names.has('router: tools/list everything') &&
+            names.has('router: tools/list trace-fixture') &&
+            found.some((span) => span.service === 'ingress') &&
+            found.some((span) => span.service === 'audit');
+          return complete ? found : undefined;
+        },
+        { timeoutMs: 30_000, description: `ingress, both upstream requests and audit in trace ${traceId}` },
+      );
+      const upstreamSpans = spans.filter((span) => span.name.startsWith('tools/list '));
+      expect(upstreamSpans).toHaveLength(2);
+      // Both upstream requests hang off the same router span: one fan-out, one trace.
+      expect(new Set(upstreamSpans.map((span) => span.parentSpanId)).size).toBe(1);
+
+      const called = await client.callTool({ name: 'trace-fixture_request-meta', arguments: {} });
+      const meta = JSON.parse(textOf(called)) as { traceparent?: string };
+      const [call] = await recordsOnceThere(sessionId, 'tools/call', 1);
+      const [, metaTraceId, metaParentId] = meta.traceparent?.split('-') ?? [];
+      expect(metaTraceId).toBe(call!.traceId);
+      await waitFor(
+        () =>
+          otlp
+            .spansOfTrace(call!.traceId!)
+            .some(
+              (span) => span.spanId === metaParentId && span.name === 'tools/call trace-fixture/request-meta',
+            ),
+        { timeoutMs: 30_000, description: 'the upstream span whose context the stdio upstream received' },
+      );
     } finally {
-      await client.close();
+      await end();
+    }
+  });
+
+  it('reports live sessions, the health of each upstream and the consumer lag on /metrics', async () => {
+    const sessions = async (): Promise<number | undefined> =>
+      counterValue(await metricsText(), 'mcp_gateway_sessions_active', {});
+    // Every test ends its session, so none is open between tests.
+    await waitFor(async () => (await sessions()) === 0, {
+      timeoutMs: 30_000,
+      description: 'no open session on /metrics',
+    });
+    const { transport, end } = await connectClient(topology.mcpUrl);
+    try {
+      await waitFor(
+        async () => {
+          const text = await metricsText();
+          return (
+            counterValue(text, 'mcp_gateway_upstream_up', { server: 'everything' }) === 1 &&
+            counterValue(text, 'mcp_gateway_upstream_up', { server: 'trace-fixture' }) === 1 &&
+            counterValue(text, 'mcp_gateway_kafka_consumer_lag', { group: 'audit' }) !== undefined &&
+            counterValue(text, 'mcp_gateway_sessions_active', {}) === 1
+          );
+        },
+        { timeoutMs: 60_000, description: 'one session, both upstreams up and the audit lag on /metrics' },
+      );
+      await transport.terminateSession();
+      await waitFor(async () => (await sessions()) === 0, {
+        timeoutMs: 30_000,
+        description: 'the deleted session to leave mcp_gateway_sessions_active',
+      });
+    } finally {
+      await end();
+    }
+  });
+
+  it('shows a failing tool’s errors under that tool’s label', async () => {
+    const { client, end } = await connectClient(topology.mcpUrl);
+    try {
+      const failed = await client
+        .callTool({ name: 'everything_get-sum', arguments: { a: 'not a number', b: 1 } })
+        .catch((error: unknown) => ({ isError: true, content: [{ type: 'text', text: String(error) }] }));
+      expect(failed.isError).toBe(true);
+      await waitFor(
+        async () => {
+          const errors = counterValue(await metricsText(), 'mcp_gateway_calls_total', {
+            tool: 'everything_get-sum',
+            outcome: 'error',
+          });
+          return errors !== undefined && errors >= 1;
+        },
+        { timeoutMs: 60_000, description: 'errors under tool="everything_get-sum" on /metrics' },
+      );
+    } finally {
+      await end();
+    }
+  });
+
+  it('loses no event when Kafka stops while calls are flowing: every call has exactly one audit record', async () => {
+    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    let calls = 0;
+    let flowing = true;
+    let spooledDuringOutage = 0;
+    // Calls keep flowing, one after another, through the whole outage and recovery.
+    const traffic = (async () => {
+      while (flowing) {
+        const result = await client.callTool({
+          name: 'everything_echo',
+          arguments: { message: `call ${calls}` },
+        });
+        expect(textOf(result)).toBe(`Echo: call ${calls}`);
+        calls += 1;
+      }
+    })();
+    const readiness = async (): Promise<{ status: number; text: string }> => {
+      const response = await fetch(`${topology.httpUrl.ingress}/readyz`);
+      return { status: response.status, text: await response.text() };
+    };
+    try {
+      await waitFor(() => calls >= 5, { timeoutMs: 30_000, description: 'calls flowing' });
+      await kafkaAsync('stop');
+      try {
+        await waitFor(async () => (await readiness()).status === 503, {
+          timeoutMs: 60_000,
+          description: 'ingress to report the broker unreachable',
+        });
+        await waitFor(
+          async () => {
+            spooledDuringOutage = Number(/(\d+) spooled/.exec((await readiness()).text)?.[1] ?? 0);
+            return spooledDuringOutage > 0;
+          },
+          { timeoutMs: 60_000, description: 'ingress to spool events to disk while calls go on' },
+        );
+      } finally {
+        await kafkaAsync('start');
+      }
+      await waitFor(async () => (await readiness()).status === 200, {
+        timeoutMs: 90_000,
+        description: 'ingress to deliver its spool and become ready again',
+      });
+      const afterRecovery = calls + 5;
+      await waitFor(() => calls >= afterRecovery, { timeoutMs: 30_000, description: 'calls after recovery' });
+    } finally {
+      flowing = false;
+      await traffic;
+      await end();
+    }
+
+    expect(spooledDuringOutage).toBeGreaterThan(0);
+    const records = await recordsOnceThere(sessionId, 'tools/call', calls);
+    expect(records).toHaveLength(calls);
+    expect(new Set(records.map((record) => record.eventId)).size).toBe(calls);
+    expect(records.every((record) => record.target === 'everything_echo' && record.outcome === 'ok')).toBe(
+      true,
+    );
+    expect((await audit.verify()).ok).toBe(true);
+  });
+
+  it('records a replayed batch of events once', async () => {
+    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    const bus = new KafkaEventBus({ brokers: brokers.split(','), clientId: 'gateway-e2e-replay' });
+    try {
+      for (let n = 0; n < 3; n += 1)
+        await client.callTool({ name: 'everything_echo', arguments: { message: 'x' } });
+      const original = await recordsOnceThere(sessionId, 'tools/call', 3);
+
+      // The same events again, then one new event behind them on the same key (same partition):
+      // once the new one is recorded, the replayed ones were consumed before it.
+      for (const record of original) publishEvent(bus, CallEvent, record.event as CallEventValue);
+      const marker = { ...(original[0]!.event as CallEventValue), eventId: randomUUID() };
+      publishEvent(bus, CallEvent, marker);
+      expect(await bus.flush(30_000)).toBe(0);
+
+      const after = await recordsOnceThere(sessionId, 'tools/call', 4);
+      expect(after).toHaveLength(4);
+      expect(after.map((record) => record.eventId).sort()).toEqual(
+        [...original.map((record) => record.eventId), marker.eventId].sort(),
+      );
+      expect((await audit.verify()).ok).toBe(true);
+    } finally {
+      await bus.close();
+      await end();
+    }
+  });
+
+  it('verify names the record altered in Postgres', async () => {
+    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    try {
+      await client.callTool({ name: 'everything_echo', arguments: { message: 'tamper with me' } });
+      const [record] = await recordsOnceThere(sessionId, 'tools/call', 1);
+      expect((await audit.verify()).ok).toBe(true);
+
+      await database.query(`UPDATE audit.records SET outcome = 'error' WHERE event_id = $1`, [
+        record!.eventId,
+      ]);
+      try {
+        const report = await audit.verify();
+        expect(report.ok).toBe(false);
+        expect(report.brokenLink).toMatchObject({
+          chain: record!.chain,
+          seq: record!.seq,
+          eventId: record!.eventId,
+        });
+      } finally {
+        await database.query(`UPDATE audit.records SET outcome = 'ok' WHERE event_id = $1`, [
+          record!.eventId,
+        ]);
+      }
+      expect((await audit.verify()).ok).toBe(true);
+    } finally {
+      await end();
     }
   });
 

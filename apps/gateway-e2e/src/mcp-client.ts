@@ -5,6 +5,8 @@ export interface ConnectedClient {
   readonly client: Client;
   readonly transport: StreamableHTTPClientTransport;
   readonly sessionId: string;
+  /** Ends the session at the gateway (DELETE) and closes the client. */
+  end(): Promise<void>;
 }
 
 /** A real MCP SDK client connected to the gateway over Streamable HTTP. */
@@ -13,7 +15,11 @@ export async function connectClient(mcpUrl: string): Promise<ConnectedClient> {
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl));
   await client.connect(transport);
   if (!transport.sessionId) throw new Error('the gateway did not assign a session id');
-  return { client, transport, sessionId: transport.sessionId };
+  const end = async (): Promise<void> => {
+    await transport.terminateSession().catch(() => undefined);
+    await client.close();
+  };
+  return { client, transport, sessionId: transport.sessionId, end };
 }
 
 /** Reads one Prometheus sample with (at least) the given labels, or undefined when absent. */
