@@ -10,6 +10,7 @@ export * from './messaging/instance-heartbeat.publisher';
 export * from './persistence/database';
 export * from './persistence/database.module';
 export * from './observability/logger';
+export * from './observability/span-failure';
 export * from './service/platform.module';
 export * from './service/run-service';
 export * from './persistence/embedded-postgres';

@@ -1,32 +1,7 @@
 import { InstanceHeartbeat, type InstanceStatus } from '@gateway/contracts';
 import pino from 'pino';
-import type { BusHealth, EventBus, OutgoingMessage, PartitionLag } from './event-bus';
 import { InstanceHeartbeatPublisher } from './instance-heartbeat.publisher';
-
-class RecordingBus implements EventBus {
-  readonly published: OutgoingMessage[] = [];
-  publish(message: OutgoingMessage): void {
-    this.published.push(message);
-  }
-  subscribe(): never {
-    throw new Error('not used');
-  }
-  ensureTopics(): Promise<void> {
-    return Promise.resolve();
-  }
-  health(): BusHealth {
-    return { ready: true, detail: 'recording', buffered: 0, spooled: 0, dropped: 0 };
-  }
-  flush(): Promise<number> {
-    return Promise.resolve(0);
-  }
-  consumerLag(): Promise<PartitionLag[]> {
-    return Promise.resolve([]);
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { RecordingBus } from './recording-event-bus.test-helper';
 
 describe('InstanceHeartbeatPublisher', () => {
   let bus: RecordingBus;

@@ -1,5 +1,5 @@
 import { AdminChange, CatalogRecord, EventHeaders, type EventOf } from '@gateway/contracts';
-import type { BusHealth, EventBus, IncomingMessage, OutgoingMessage, PartitionLag } from './event-bus';
+import type { IncomingMessage } from './event-bus';
 import {
   InvalidEventError,
   parseEvent,
@@ -7,32 +7,7 @@ import {
   publishEvent,
   publishTombstone,
 } from './publish-event';
-
-/** Records what is published; nothing else of the bus matters here. */
-class RecordingBus implements EventBus {
-  readonly published: OutgoingMessage[] = [];
-  publish(message: OutgoingMessage): void {
-    this.published.push(message);
-  }
-  subscribe(): never {
-    throw new Error('not used');
-  }
-  ensureTopics(): Promise<void> {
-    return Promise.resolve();
-  }
-  health(): BusHealth {
-    return { ready: true, detail: 'recording', buffered: 0, spooled: 0, dropped: 0 };
-  }
-  flush(): Promise<number> {
-    return Promise.resolve(0);
-  }
-  consumerLag(): Promise<PartitionLag[]> {
-    return Promise.resolve([]);
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { RecordingBus } from './recording-event-bus.test-helper';
 
 const change: EventOf<typeof AdminChange> = AdminChange.example;
 

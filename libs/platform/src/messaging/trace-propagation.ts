@@ -6,10 +6,10 @@ import {
   propagation,
   ROOT_CONTEXT,
   SpanKind,
-  SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { markSpanFailed } from '../observability/span-failure';
 import type { IncomingMessage } from './event-bus';
 
 /** Which adapter delivered a message, as the `messaging.system` span attribute. */
@@ -80,11 +80,7 @@ export async function runInConsumerSpan(
   try {
     await context.with(trace.setSpan(parent, span), work);
   } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : String(error),
-    });
+    markSpanFailed(span, error);
     throw error;
   } finally {
     span.end();

@@ -1,4 +1,5 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { markSpanFailed } from '@gateway/platform';
 import type { UpstreamConnection } from './upstream-connection';
 
 const tracer = trace.getTracer('mcp-gateway-router');
@@ -31,11 +32,7 @@ export function traceUpstreamRequest<Result>(
     try {
       return await run(meta);
     } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : String(error),
-      });
+      markSpanFailed(span, error);
       throw error;
     } finally {
       span.end();
