@@ -67,4 +67,11 @@ describe('audit entries', () => {
     expect(entry.server).toBeNull();
     expect('server' in entry.event).toBe(false);
   });
+
+  it('stores a NUL character, which Postgres refuses, as U+FFFD in the columns and the event', () => {
+    const stored = callEntry({ ...callEvent(), tenant: 'acme\u0000', target: 'echo\u0000x' });
+    expect(stored).toMatchObject({ chain: 'tenant:acme\uFFFD', tenant: 'acme\uFFFD', target: 'echo\uFFFDx' });
+    expect(stored.event).toMatchObject({ tenant: 'acme\uFFFD', target: 'echo\uFFFDx' });
+    expect(JSON.stringify(stored)).not.toContain('\\u0000');
+  });
 });

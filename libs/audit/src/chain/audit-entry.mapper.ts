@@ -66,19 +66,34 @@ export function adminChangeEntry(change: AdminChangeValue): AuditEntry {
   });
 }
 
+/**
+ * Postgres text and jsonb cannot hold U+0000. An event carrying one (it passes the contract) would
+ * fail every insert and, redelivered forever, stall its partition; it is stored with U+FFFD in
+ * its place instead, and the hash covers what is stored.
+ */
+function storable<Value>(value: Value): Value {
+  return (typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : value) as Value;
+}
+
 function entry(
   kind: AuditKind,
   chain: string,
   event: { readonly eventId: string; readonly occurredAt: string },
   columns: AuditColumns,
 ): AuditEntry {
+  const storedColumns = Object.fromEntries(
+    Object.entries(columns).map(([name, value]) => [name, storable(value)]),
+  ) as unknown as AuditColumns;
   return {
     kind,
-    chain,
+    chain: storable(chain),
     eventId: event.eventId.toLowerCase(),
     occurredAt: new Date(event.occurredAt),
     // The JSON form is what jsonb stores and gives back, so what is hashed now is what is read later.
-    event: JSON.parse(JSON.stringify(event)) as Record<string, unknown>,
-    ...columns,
+    event: JSON.parse(JSON.stringify(event), (_key, value: unknown) => storable(value)) as Record<
+      string,
+      unknown
+    >,
+    ...storedColumns,
   };
 }
