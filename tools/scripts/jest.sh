@@ -10,6 +10,7 @@ case "$tier" in
 esac
 # Integration and end-to-end suites share one broker and one database: run them one file at a time.
 case "$tier" in
-  unit) exec jest --selectProjects unit "$@" ;;
-  *) exec jest --selectProjects "$tier" --runInBand "$@" ;;
+  # Paths and options first: --selectProjects takes every word after it as a project name.
+  unit) exec jest "$@" --selectProjects unit ;;
+  *) exec jest --runInBand "$@" --selectProjects "$tier" ;;
 esac
