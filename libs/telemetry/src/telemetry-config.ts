@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ConsumerGroups } from '@gateway/contracts';
 import { envFields, loadEnvConfig } from '@gateway/platform';
 import { z } from 'zod';
 
@@ -14,7 +15,11 @@ const optionalUrl = z.preprocess(
 );
 
 /** The audit service's consumer groups: one per topic it records. */
-const auditGroups = ['audit', 'audit-security', 'audit-admin-changes'];
+const auditGroups = [
+  ConsumerGroups.auditCalls,
+  ConsumerGroups.auditSecurity,
+  ConsumerGroups.auditAdminChanges,
+];
 
 const protocol = z.enum(otlpProtocols, { error: `expected one of ${otlpProtocols.join(', ')}` });
 
@@ -23,7 +28,7 @@ const telemetryEnvSchema = z.object({
     .string()
     .min(1)
     .default(() => `telemetry-${randomUUID().slice(0, 8)}`),
-  TELEMETRY_CALLS_GROUP: z.string().min(1).default('telemetry'),
+  TELEMETRY_CALLS_GROUP: z.string().min(1).default(ConsumerGroups.telemetryCalls),
   TELEMETRY_LAG_GROUPS: z.preprocess(
     unsetWhenEmpty,
     z

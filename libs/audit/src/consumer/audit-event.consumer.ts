@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { AdminChange, CallEvent, SecurityEvent } from '@gateway/contracts';
+import { AdminChange, CallEvent, ConsumerGroups, SecurityEvent } from '@gateway/contracts';
 import {
   EVENT_BUS,
   type EventBus,
@@ -25,17 +25,17 @@ interface AuditedTopic {
 export const auditedTopics: readonly AuditedTopic[] = [
   {
     topic: CallEvent.topic.name,
-    groupId: 'audit',
+    groupId: ConsumerGroups.auditCalls,
     toEntry: (message) => callEntry(parseEvent(CallEvent, message)),
   },
   {
     topic: SecurityEvent.topic.name,
-    groupId: 'audit-security',
+    groupId: ConsumerGroups.auditSecurity,
     toEntry: (message) => securityEntry(parseEvent(SecurityEvent, message)),
   },
   {
     topic: AdminChange.topic.name,
-    groupId: 'audit-admin-changes',
+    groupId: ConsumerGroups.auditAdminChanges,
     toEntry: (message) => adminChangeEntry(parseEvent(AdminChange, message)),
   },
 ];

@@ -26,6 +26,19 @@ export interface GatewayTopicSpec extends TopicSpec {
   readonly consumedBy: readonly string[];
 }
 
+/**
+ * The fixed consumer group ids of the gateway's own services. Consumers, telemetry's lag polling
+ * and the stream contract all take the names from here. Renaming one abandons its committed
+ * offsets. Groups named per replica (router catalog, telemetry instances) are built from the
+ * replica id by their services.
+ */
+export const ConsumerGroups = {
+  auditCalls: 'audit',
+  auditSecurity: 'audit-security',
+  auditAdminChanges: 'audit-admin-changes',
+  telemetryCalls: 'telemetry',
+} as const;
+
 const oneDay = 24 * 60 * 60 * 1000;
 const sevenDays = 7 * oneDay;
 
@@ -37,7 +50,7 @@ export const Topics = {
     partitions: 6,
     retentionMs: sevenDays,
     producedBy: ['ingress'],
-    consumedBy: ['audit (audit)', 'telemetry (telemetry)'],
+    consumedBy: [`audit (${ConsumerGroups.auditCalls})`, `telemetry (${ConsumerGroups.telemetryCalls})`],
   },
   security: {
     name: 'mcp.gateway.security.v1',
@@ -47,7 +60,7 @@ export const Topics = {
     retentionMs: sevenDays,
     // Written by the security plane (ingress and auth) once it authenticates and authorizes.
     producedBy: [],
-    consumedBy: ['audit (audit-security)'],
+    consumedBy: [`audit (${ConsumerGroups.auditSecurity})`],
   },
   catalog: {
     name: 'mcp.registry.catalog.v1',
@@ -80,7 +93,7 @@ export const Topics = {
     partitions: 3,
     retentionMs: sevenDays,
     producedBy: ['registry'],
-    consumedBy: ['audit (audit-admin-changes)'],
+    consumedBy: [`audit (${ConsumerGroups.auditAdminChanges})`],
   },
   // A replica that crashes never sends its tombstone; the day's retention bounds what such
   // replicas leave behind, and readers drop a heartbeat older than three of its intervals anyway.
