@@ -1,48 +1,16 @@
-import type { AuditKind, AuditRecord } from '../chain/audit-record';
+import type { AuditRecord } from '../chain/audit-record';
 
-/** A record as the API and the exports show it. */
-export interface AuditRecordView {
-  readonly kind: AuditKind;
-  readonly eventId: string;
+/** A record as the API and the exports show it: the record with its times as ISO 8601 text. */
+export type AuditRecordView = Omit<AuditRecord, 'occurredAt' | 'recordedAt'> & {
   readonly occurredAt: string;
   readonly recordedAt: string;
-  readonly tenant: string | null;
-  readonly principal: string | null;
-  readonly server: string | null;
-  readonly target: string | null;
-  readonly method: string | null;
-  readonly decision: string | null;
-  readonly outcome: string | null;
-  readonly sessionId: string | null;
-  readonly traceId: string | null;
-  readonly chain: string;
-  readonly seq: number;
-  readonly prevHash: string;
-  readonly hash: string;
-  /** The event as it was received. */
-  readonly event: Readonly<Record<string, unknown>>;
-}
+};
 
 export function recordView(record: AuditRecord): AuditRecordView {
   return {
-    kind: record.kind,
-    eventId: record.eventId,
+    ...record,
     occurredAt: record.occurredAt.toISOString(),
     recordedAt: record.recordedAt.toISOString(),
-    tenant: record.tenant,
-    principal: record.principal,
-    server: record.server,
-    target: record.target,
-    method: record.method,
-    decision: record.decision,
-    outcome: record.outcome,
-    sessionId: record.sessionId,
-    traceId: record.traceId,
-    chain: record.chain,
-    seq: record.seq,
-    prevHash: record.prevHash,
-    hash: record.hash,
-    event: record.event,
   };
 }
 
