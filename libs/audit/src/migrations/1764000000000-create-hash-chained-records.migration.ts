@@ -66,24 +66,9 @@ export class CreateHashChainedRecords1764000000000 implements MigrationInterface
         "partition" text NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now()
       )`);
-    // Read-only, for SQL readers of the former table (the distributed end-to-end suite is one).
-    await queryRunner.query(`
-      CREATE VIEW "call_events" AS
-      SELECT "event_id", "occurred_at", "session_id", "tenant", "principal", "method", "server",
-             "target", "decision", "outcome",
-             ("event" ->> 'errorCode')::integer AS "error_code",
-             "event" ->> 'errorMessage' AS "error_message",
-             ("event" ->> 'latencyMs')::double precision AS "latency_ms",
-             ("event" ->> 'requestBytes')::integer AS "request_bytes",
-             ("event" ->> 'responseBytes')::integer AS "response_bytes",
-             "trace_id",
-             "event" ->> 'ingressInstance' AS "ingress_instance",
-             "recorded_at"
-      FROM "records" WHERE "kind" = 'call'`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP VIEW "call_events"`);
     await queryRunner.query(`DROP TABLE "chain_checkpoints", "event_ids", "chain_heads", "records"`);
     await queryRunner.query(`
       CREATE TABLE "call_events" (

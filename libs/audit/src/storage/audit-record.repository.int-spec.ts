@@ -149,36 +149,3 @@ describe('AuditRecordRepository against Postgres', () => {
     expect((await store.verifier.verify(tenantChain(right))).ok).toBe(true);
   });
 });
-
-describe('the call_events view', () => {
-  it('shows recorded calls with the columns of the former table', async () => {
-    const schema = uniqueSchema();
-    const store = await openAuditStore(postgresUrl, schema);
-    try {
-      const [event] = callEvents(1, { tenant: 'view', errorCode: -32000, errorMessage: 'boom' });
-      await store.records.recordMany([callEntry(event!)]);
-      const rows = await store.sql(
-        `SELECT event_id, method, outcome, server, target, trace_id, error_code, error_message, latency_ms,
-                ingress_instance FROM "${schema}"."call_events" WHERE session_id = $1 AND method = $2`,
-        [event!.sessionId, event!.method],
-      );
-      expect(rows).toEqual([
-        {
-          event_id: event!.eventId,
-          method: 'tools/call',
-          outcome: 'ok',
-          server: 'everything',
-          target: 'echo',
-          trace_id: event!.traceId,
-          error_code: -32000,
-          error_message: 'boom',
-          latency_ms: 3.2,
-          ingress_instance: 'ingress-0',
-        },
-      ]);
-    } finally {
-      await store.sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await store.close();
-    }
-  });
-});
