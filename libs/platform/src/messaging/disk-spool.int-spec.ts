@@ -176,6 +176,23 @@ describe('KafkaPublishBuffer with a spool', () => {
     expect(drain(buffer)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('counts what the spool drops at its limit among the dropped events', () => {
+    let buffer: KafkaPublishBuffer | undefined;
+    const spool = new DiskSpool({
+      directory,
+      maxBytes: 1_000,
+      segmentBytes: 300,
+      logger,
+      onDrop: (count, reason) => buffer?.countSpoolDrop(count, reason),
+    });
+    buffer = new KafkaPublishBuffer(1, logger, spool);
+    buffer.add('t', 'k', JSON.stringify({ n: 0 }), {});
+    buffer.batch();
+    for (let n = 1; n < 40; n += 1) buffer.add('t', 'k', JSON.stringify({ n }), {});
+    expect(buffer.dropped).toBeGreaterThan(0);
+    expect(buffer.size + buffer.dropped).toBe(40);
+  });
+
   it('persists memory to the spool at close, so the next process sends it first', () => {
     const buffer = new KafkaPublishBuffer(100, logger, openSpool().spool);
     for (let n = 0; n < 5; n += 1) buffer.add('t', 'k', JSON.stringify({ n }), {});

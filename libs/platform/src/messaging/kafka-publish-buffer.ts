@@ -89,7 +89,7 @@ export class KafkaPublishBuffer {
 
   /** Counts messages the spool lost (its limit, an unreadable line). */
   countSpoolDrop(count: number, reason: string): void {
-    for (let n = 0; n < count; n += 1) this.drop(reason, {});
+    this.drop(reason, { count }, count);
   }
 
   get hasBatchInFlight(): boolean {
@@ -114,9 +114,9 @@ export class KafkaPublishBuffer {
     if (oldest !== undefined) this.pending.push(message);
   }
 
-  /** Counts a message that was refused, warning at most every few seconds. */
-  drop(reason: string, fields: Record<string, unknown>): void {
-    this.droppedCount += 1;
+  /** Counts messages that were refused or lost, warning at most every few seconds. */
+  drop(reason: string, fields: Record<string, unknown>, count = 1): void {
+    this.droppedCount += count;
     const now = Date.now();
     if (now - this.lastDropWarningAt < dropWarningIntervalMs) return;
     this.lastDropWarningAt = now;
