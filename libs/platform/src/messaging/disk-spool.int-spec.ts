@@ -177,15 +177,17 @@ describe('KafkaPublishBuffer with a spool', () => {
   });
 
   it('counts what the spool drops at its limit among the dropped events', () => {
-    let buffer: KafkaPublishBuffer | undefined;
+    // As the publisher wires them: the spool reports its losses to the buffer that owns it.
+    const owner: { buffer?: KafkaPublishBuffer } = {};
     const spool = new DiskSpool({
       directory,
       maxBytes: 1_000,
       segmentBytes: 300,
       logger,
-      onDrop: (count, reason) => buffer?.countSpoolDrop(count, reason),
+      onDrop: (count, reason) => owner.buffer?.countSpoolDrop(count, reason),
     });
-    buffer = new KafkaPublishBuffer(1, logger, spool);
+    const buffer = new KafkaPublishBuffer(1, logger, spool);
+    owner.buffer = buffer;
     buffer.add('t', 'k', JSON.stringify({ n: 0 }), {});
     buffer.batch();
     for (let n = 1; n < 40; n += 1) buffer.add('t', 'k', JSON.stringify({ n }), {});
