@@ -144,11 +144,20 @@ describe('the telemetry service against Kafka, scraped and pushing OTLP', () => 
     });
 
     const errors = { tool, outcome: 'error' };
+    // Calls and heartbeats come from two topics read by two consumer groups, each joining in its
+    // own time: wait for both before reading the page.
     await waitFor(
-      async () => samplesOf(await telemetry.metrics(), 'mcp_gateway_calls_total', errors)[0]?.value === 2,
+      async () => {
+        const page = await telemetry.metrics();
+        return (
+          samplesOf(page, 'mcp_gateway_calls_total', errors)[0]?.value === 2 &&
+          samplesOf(page, 'mcp_gateway_upstream_up', { router }).length > 0 &&
+          (samplesOf(page, 'mcp_gateway_sessions_active')[0]?.value ?? 0) >= 1_000
+        );
+      },
       {
         timeoutMs: 30_000,
-        description: `mcp_gateway_calls_total{tool="${tool}",outcome="error"} 2 on /metrics`,
+        description: `mcp_gateway_calls_total{tool="${tool}",outcome="error"} 2, the router's upstream and the ingress sessions on /metrics`,
       },
     );
     const text = await telemetry.metrics();
