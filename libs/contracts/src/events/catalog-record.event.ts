@@ -20,7 +20,36 @@ export const ServerDefinitionSchema = z.object({
       cwd: z.string().optional(),
     })
     .optional(),
-  http: z.object({ url: z.url(), headers: z.record(z.string(), z.string()) }).optional(),
+  http: z
+    .object({
+      url: z.url(),
+      headers: z.record(z.string(), z.string()),
+      replicas: z
+        .array(z.url())
+        .optional()
+        .describe('Further URLs of the same logical server; calls are balanced, sessions stay on their replica'),
+    })
+    .optional(),
+  sessions: z
+    .enum(['per-client', 'shared'])
+    .optional()
+    .describe(
+      'per-client: one upstream session per downstream session (default for HTTP); shared: one for all (default for stdio)',
+    ),
+  failMode: z
+    .enum(['open', 'closed'])
+    .optional()
+    .describe('open (default): a failing server is left out of aggregated lists; closed: the list fails'),
+  timeouts: z
+    .object({
+      callMs: z.number().int().positive().optional(),
+      listMs: z.number().int().positive().optional(),
+    })
+    .optional(),
+  healthCheck: z
+    .object({ intervalMs: z.number().int().positive(), timeoutMs: z.number().int().positive() })
+    .optional()
+    .describe('Active ping; a server failing it leaves rotation until it answers again'),
   enabled: z.boolean(),
   revision: z.number().int().nonnegative(),
 });
