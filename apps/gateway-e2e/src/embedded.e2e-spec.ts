@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openSession, SealedBox } from '@gateway/mcp';
 import { freePort, ServiceProcess, waitFor } from '@gateway/testing';
 import { connectClient, counterValue, postRaw } from './mcp-client';
 
@@ -24,6 +26,7 @@ interface UpstreamView {
 const maxBodyBytes = 64 * 1024;
 
 describe('embedded topology (npm start): one process, PGlite, in-process bus', () => {
+  const sessionKey = randomBytes(32);
   const workDir = mkdtempSync(join(tmpdir(), 'gateway-e2e-'));
   let gateway: ServiceProcess;
   let baseUrl: string;
@@ -37,6 +40,7 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
       app: 'gateway',
       logDir: workDir,
       env: {
+        INGRESS_SESSION_KEY: sessionKey.toString('hex'),
         GATEWAY_PORT: String(port),
         GATEWAY_DATA_DIR: join(workDir, 'data'),
         // A long first backoff leaves a window in which a call must fail fast, not hang.
@@ -63,7 +67,10 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
   });
 
   it('lists and calls a tool of server-everything through the gateway, and audits and counts the call', async () => {
-    const { client, sessionId } = await connectClient(mcpUrl);
+    const { client, sessionId: sealedId } = await connectClient(mcpUrl);
+    // Audit rows carry the session's identity from inside its sealed id, never the id itself,
+    // which is a bearer secret.
+    const sessionId = openSession(new SealedBox(sessionKey), sealedId)!.sid;
     try {
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['echo', 'get-sum']));

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AuditModule } from '@gateway/audit';
@@ -36,6 +37,16 @@ function embeddedDatabaseLifecycle(stop: () => Promise<void>): DynamicModule {
 }
 
 /**
+ * The key that seals session ids, kept in the data directory so sessions outlive a restart of
+ * the embedded gateway. Created on first start, readable by its owner only.
+ */
+function persistentSessionKey(dataDir: string): string {
+  const file = join(dataDir, 'session.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
  * The embedded default: all seven services in one process, PGlite in a local data directory,
  * the in-process event bus, and gRPC between the services over a unix socket in the data dir.
  */
@@ -48,6 +59,7 @@ export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Pro
   const grpcAddress = `unix:${grpcSocket}`;
   const serviceEnv = {
     ...env,
+    INGRESS_SESSION_KEY: env['INGRESS_SESSION_KEY'] || persistentSessionKey(dataDir),
     INGRESS_HOST: settings.GATEWAY_HOST,
     INGRESS_PORT: String(settings.GATEWAY_PORT),
     ROUTER_GRPC_ADDRESS: grpcAddress,

@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { INGRESS_CONFIG, type IngressConfig } from './ingress-config';
 import { McpController } from './mcp/mcp.controller';
-import { McpSessionsService } from './mcp/mcp-sessions.service';
 import { SessionCountPublisher } from './mcp/session-count.publisher';
+import { WebSocketEndpoint } from './mcp/websocket.endpoint';
 import { RouterGateway } from './router/router-gateway.service';
+import { DownstreamSessions } from './sessions/downstream-sessions.service';
 
 @Module({})
 export class IngressModule {
@@ -14,8 +15,9 @@ export class IngressModule {
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
         RouterGateway,
-        McpSessionsService,
+        DownstreamSessions,
         SessionCountPublisher,
+        WebSocketEndpoint,
       ],
     };
   }

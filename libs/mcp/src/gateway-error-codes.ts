@@ -14,6 +14,12 @@ export const JsonRpcErrorCode = {
   upstreamTimeout: -32011,
   /** The router tier could not be reached. */
   routerUnavailable: -32012,
+  /** The client cancelled the request (notifications/cancelled). */
+  requestCancelled: -32013,
+  /** The upstream's circuit breaker is open: it failed repeatedly and is not tried for a while. */
+  upstreamCircuitOpen: -32014,
+  /** A resource the request names does not exist (MCP 2025-11-25: -32002). */
+  resourceNotFound: -32002,
 } as const;
 
 /** An error with a JSON-RPC code, raised anywhere and mapped once at the MCP edge. */

@@ -1,2 +1,4 @@
 export * from './gateway-error-codes';
 export * from './exposed-names';
+export * from './sealed-box';
+export * from './session-token';

@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { GrpcPackages } from '@gateway/contracts';
 import { CatalogFollower } from './catalog/catalog-follower.service';
 import { DispatchService } from './dispatch/dispatch.service';
+import { ExchangeService } from './exchange/exchange.service';
+import { SessionAttachments } from './exchange/session-attachments';
 import { RouterGrpcController } from './dispatch/router.grpc-controller';
 import { ToolDirectory } from './dispatch/tool-directory';
 import { ROUTER_CONFIG, type RouterConfig } from './router-config';
@@ -22,6 +24,8 @@ export class RouterModule {
         UpstreamPool,
         ToolDirectory,
         DispatchService,
+        ExchangeService,
+        SessionAttachments,
         CatalogFollower,
         UpstreamHealthPublisher,
       ],

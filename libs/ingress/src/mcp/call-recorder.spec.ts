@@ -1,11 +1,12 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallEvent, type CallEventValue } from '@gateway/contracts';
-import { GatewayError, JsonRpcErrorCode } from '@gateway/mcp';
+import { JsonRpcErrorCode } from '@gateway/mcp';
+import { RoutedError } from '../router/router-gateway.service';
 import { InProcessEventBus, parseEvent } from '@gateway/platform';
 import { waitFor } from '@gateway/testing';
 import { CallRecorder } from './call-recorder';
-import { createGatewayMcpServer } from './gateway-mcp-server.factory';
+import { createGatewayServer } from './gateway-server';
 
 describe('CallRecorder', () => {
   let bus: InProcessEventBus;
@@ -24,20 +25,33 @@ describe('CallRecorder', () => {
       { bus, instanceId: 'ingress-spec', tenant: 'default', principal: 'anonymous' },
       () => 'session-1',
     );
-    const server = createGatewayMcpServer(async ({ method, requestId, params }) => {
-      if (method === 'tools/list') {
-        recorder.annotate(requestId, '', undefined);
-        return { tools: [{ name: 'echo', inputSchema: { type: 'object' } }] };
-      }
-      if ((params as { name?: string }).name === 'divide') {
-        recorder.annotate(requestId, 'calculator', 'divide');
-        return { isError: true, content: [{ type: 'text', text: 'division by zero' }] };
-      }
-      recorder.annotate(requestId, 'everything', 'echo');
-      throw new GatewayError(
-        JsonRpcErrorCode.upstreamUnavailable,
-        'Upstream server "everything" is unavailable',
-      );
+    const server = createGatewayServer({
+      served: (requestId, server, target) => recorder.annotate(requestId, server, target),
+      forward: async ({ method, params }) => {
+        if (method === 'tools/list') {
+          return {
+            kind: 'result',
+            result: { tools: [{ name: 'echo', inputSchema: { type: 'object' } }] },
+            server: '',
+            target: '',
+          };
+        }
+        if ((params as { name?: string }).name === 'divide') {
+          return {
+            kind: 'result',
+            result: { isError: true, content: [{ type: 'text', text: 'division by zero' }] },
+            server: 'calculator',
+            target: 'divide',
+          };
+        }
+        throw new RoutedError(
+          JsonRpcErrorCode.upstreamUnavailable,
+          'Upstream server "everything" is unavailable',
+          undefined,
+          'everything',
+          'echo',
+        );
+      },
     });
     await server.connect(serverSide);
     recorder.attach(serverSide);

@@ -1,76 +1,124 @@
-import { Controller, Delete, Get, Inject, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { All, Controller, Get, Inject, type OnModuleDestroy, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+import { isLegacyRequest } from '@modelcontextprotocol/server';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import type { Transport } from '@modelcontextprotocol/server';
 import { JsonRpcErrorCode } from '@gateway/mcp';
+import { EVENT_BUS, type EventBus } from '@gateway/platform';
 import { INGRESS_CONFIG, type IngressConfig } from '../ingress-config';
+import { RouterGateway } from '../router/router-gateway.service';
+import { DownstreamSessions, sessionNotFoundCode } from '../sessions/downstream-sessions.service';
 import { BodyRejectedError, readJsonBody } from './json-body.reader';
-import { McpSessionsService } from './mcp-sessions.service';
+import { ModernEndpoint, viewOf } from './modern-endpoint';
+import { refusedOrigin } from './request-origin.guard';
 
-/** Session errors use the code the MCP SDKs use for "session not found". */
-const sessionNotFoundCode = -32001;
-
-function sendJsonRpcError(response: Response, httpStatus: number, code: number, message: string): void {
+function sendJsonRpcError(
+  response: ExpressResponse,
+  httpStatus: number,
+  code: number,
+  message: string,
+): void {
   response.status(httpStatus).json({ jsonrpc: '2.0', id: null, error: { code, message } });
 }
 
-/** The MCP Streamable HTTP endpoint (session-based protocol revisions). */
-@Controller('mcp')
-export class McpController {
-  constructor(
-    private readonly sessions: McpSessionsService,
-    @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
-  ) {}
+/**
+ * The MCP endpoints: Streamable HTTP on `/mcp` and `/servers/{name}/mcp` for every protocol
+ * revision (2026-07-28 stateless requests and 2025-era sessions, told apart as the spec's
+ * versioning rules say), and the 2024-11-05 HTTP+SSE transport on `/sse` + `/messages`.
+ */
+@Controller()
+export class McpController implements OnModuleDestroy {
+  readonly modern: ModernEndpoint;
+  private readonly serve: (
+    request: ExpressRequest,
+    response: ExpressResponse,
+    parsedBody?: unknown,
+  ) => Promise<void>;
+  private readonly sse = new Map<string, SSEServerTransport>();
 
-  @Post()
-  async post(@Req() request: Request, @Res() response: Response): Promise<void> {
+  constructor(
+    private readonly sessions: DownstreamSessions,
+    router: RouterGateway,
+    @Inject(EVENT_BUS) bus: EventBus,
+    @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
+  ) {
+    this.modern = new ModernEndpoint(router, sessions.sealing, bus, config.instanceId, config.maxBodyBytes);
+    this.serve = toNodeHandler({
+      fetch: async (request, options) => {
+        const parsedBody = options?.parsedBody;
+        if (await isLegacyRequest(request, parsedBody, { maxRequestBodySize: config.maxBodyBytes })) {
+          return this.sessions.handleStreamable(request, parsedBody, viewOf(request.url));
+        }
+        return this.modern.handler.fetch(request, options);
+      },
+    }) as never;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.modern.close();
+  }
+
+  @All(['mcp', 'servers/:view/mcp'])
+  async streamable(@Req() request: ExpressRequest, @Res() response: ExpressResponse): Promise<void> {
+    if (!this.admitted(request, response)) return;
+    if (request.method === 'OPTIONS') {
+      response.status(204).end();
+      return;
+    }
+    let body: unknown;
+    if (request.method === 'POST') {
+      try {
+        body = await readJsonBody(request, this.config.maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof BodyRejectedError)) throw error;
+        sendJsonRpcError(response, error.httpStatus, error.code, error.message);
+        return;
+      }
+    }
+    await this.serve(request, response, body);
+  }
+
+  /** HTTP+SSE (2024-11-05): the event stream; its first event names where to POST. */
+  @Get(['sse', 'servers/:view/sse'])
+  async openSse(@Req() request: ExpressRequest, @Res() response: ExpressResponse): Promise<void> {
+    if (!this.admitted(request, response)) return;
+    const view = request.params['view'] as string | undefined;
+    const endpoint = view ? `/servers/${encodeURIComponent(view)}/messages` : '/messages';
+    const transport = new SSEServerTransport(endpoint, response);
+    this.sse.set(transport.sessionId, transport);
+    transport.onclose = () => this.sse.delete(transport.sessionId);
+    await this.sessions.openLocal(transport.sessionId, 'sse', transport as unknown as Transport, view);
+  }
+
+  @Post(['messages', 'servers/:view/messages'])
+  async sseMessage(
+    @Req() request: ExpressRequest,
+    @Res() response: ExpressResponse,
+    @Query('sessionId') sessionId: string | undefined,
+  ): Promise<void> {
+    if (!this.admitted(request, response)) return;
+    const transport = sessionId ? this.sse.get(sessionId) : undefined;
+    if (!transport) return sendJsonRpcError(response, 404, sessionNotFoundCode, 'Session not found');
     let body: unknown;
     try {
       body = await readJsonBody(request, this.config.maxBodyBytes);
     } catch (error) {
       if (!(error instanceof BodyRejectedError)) throw error;
-      sendJsonRpcError(response, error.httpStatus, error.code, error.message);
-      return;
+      return sendJsonRpcError(response, error.httpStatus, error.code, error.message);
     }
-    const sessionId = request.header('mcp-session-id');
-    if (sessionId) {
-      const transport = this.sessions.get(sessionId);
-      if (!transport) return sendJsonRpcError(response, 404, sessionNotFoundCode, 'Session not found');
-      return transport.handleRequest(request, response, body);
-    }
-    if (isInitializeRequest(body)) {
-      const transport = await this.sessions.open();
-      return transport.handleRequest(request, response, body);
-    }
-    sendJsonRpcError(
-      response,
-      400,
-      JsonRpcErrorCode.invalidRequest,
-      'Bad Request: Mcp-Session-Id header is required (send initialize first)',
-    );
+    const session = this.sessions.get(transport.sessionId);
+    if (session) session.lastActivityMs = Date.now();
+    await transport.handlePostMessage(request, response, body);
   }
 
-  @Get()
-  async stream(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.withSession(request, response);
-  }
-
-  @Delete()
-  async close(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.withSession(request, response);
-  }
-
-  private async withSession(request: Request, response: Response): Promise<void> {
-    const sessionId = request.header('mcp-session-id');
-    if (!sessionId) {
-      return sendJsonRpcError(
-        response,
-        400,
-        JsonRpcErrorCode.invalidRequest,
-        'Bad Request: Mcp-Session-Id header is required',
-      );
-    }
-    const transport = this.sessions.get(sessionId);
-    if (!transport) return sendJsonRpcError(response, 404, sessionNotFoundCode, 'Session not found');
-    await transport.handleRequest(request, response);
+  private admitted(request: ExpressRequest, response: ExpressResponse): boolean {
+    const refused = refusedOrigin(request, {
+      bindHost: this.config.host,
+      allowedOrigins: this.config.allowedOrigins,
+      allowedHosts: this.config.allowedHosts,
+    });
+    if (refused) sendJsonRpcError(response, 403, JsonRpcErrorCode.invalidRequest, refused);
+    return refused === undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EVENT_BUS, type EventBus, InstanceHeartbeatPublisher } from '@gateway/platform';
 import { INGRESS_CONFIG, type IngressConfig } from '../ingress-config';
-import { McpSessionsService } from './mcp-sessions.service';
+import { DownstreamSessions } from '../sessions/downstream-sessions.service';
 
 /**
  * Reports how many downstream sessions this replica holds on mcp.gateway.instances.v1;
@@ -15,7 +15,7 @@ export class SessionCountPublisher implements OnApplicationBootstrap, OnModuleDe
   constructor(
     @Inject(INGRESS_CONFIG) config: IngressConfig,
     @Inject(EVENT_BUS) bus: EventBus,
-    sessions: McpSessionsService,
+    sessions: DownstreamSessions,
   ) {
     this.heartbeat = new InstanceHeartbeatPublisher({
       bus,

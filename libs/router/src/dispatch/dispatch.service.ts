@@ -3,6 +3,7 @@ import { McpError as SdkMcpError } from '@modelcontextprotocol/sdk/types.js';
 import type { RouterApi } from '@gateway/contracts';
 import { GatewayError, JsonRpcErrorCode } from '@gateway/mcp';
 import { createLogger } from '@gateway/platform';
+import type { RequestChannel } from '../exchange/request-channel';
 import { ROUTER_CONFIG, type RouterConfig } from '../router-config';
 import { ToolDirectory } from './tool-directory';
 
@@ -41,7 +42,10 @@ export class DispatchService {
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
   ) {}
 
-  async dispatch(request: RouterApi.DispatchRequest): Promise<RouterApi.DispatchResponse> {
+  async serve(
+    request: RouterApi.ExchangeStart,
+    _channel: RequestChannel,
+  ): Promise<RouterApi.DispatchResponse> {
     try {
       const params = parseParams(request.paramsJson);
       const timeoutMs = request.timeoutMs || this.config.callTimeoutMs;
@@ -66,4 +70,8 @@ export class DispatchService {
       return { error: toRpcError(error), server: '', target: '' };
     }
   }
+
+  async notify(_request: RouterApi.NotifyRequest): Promise<void> {}
+
+  async closeSession(_request: RouterApi.CloseSessionRequest): Promise<void> {}
 }
