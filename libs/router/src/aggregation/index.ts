@@ -1,0 +1,10 @@
+export * from './aggregated-catalog';
+export * from './catalog-errors';
+export type { CatalogLogger } from './catalog-fan-out';
+export type { CatalogRoute, NamedItemRoute } from './catalog-exposure';
+export * from './catalog-kinds';
+export * from './catalog-source';
+export * from './catalog-view';
+export * from './content-uri-rewriting';
+export type { ResourceRoute } from './resource-resolution';
+export * from './resource-uri-mapping';
