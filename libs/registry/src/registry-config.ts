@@ -2,52 +2,14 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, envFields, loadEnvConfig, parseConfig } from '@gateway/platform';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { type DeclaredServer, declaredServerSchema } from './catalog/declared-server.schema';
 
-const serverSchema = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'expected an id of letters, digits, "_", "." or "-"'),
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 characters of letters, digits, "_" or "-"')
-      .optional(),
-    description: z.string().optional(),
-    enabled: z.boolean().default(true),
-    transport: z.enum(['stdio', 'streamable-http', 'sse', 'websocket'], {
-      error: 'expected one of stdio, streamable-http, sse, websocket',
-    }),
-    stdio: z
-      .object({
-        command: z.string().min(1, 'expected the program to run'),
-        args: z.array(z.string()).default([]),
-        env: z.record(z.string(), z.string()).default({}),
-        cwd: z.string().optional(),
-      })
-      .strict()
-      .optional(),
-    http: z
-      .object({
-        url: z.url('expected an http(s) or ws(s) URL'),
-        headers: z.record(z.string(), z.string()).default({}),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict()
-  .superRefine((server, context) => {
-    if (server.transport === 'stdio' && !server.stdio) {
-      context.addIssue({ code: 'custom', path: ['stdio'], message: 'required when transport is stdio' });
-    }
-    if (server.transport !== 'stdio' && !server.http) {
-      context.addIssue({
-        code: 'custom',
-        path: ['http'],
-        message: `required when transport is ${server.transport}`,
-      });
-    }
-  });
+export type { DeclaredServer } from './catalog/declared-server.schema';
 
 export const gatewayConfigFileSchema = z
-  .object({ servers: z.array(serverSchema).default([]) })
+  .object({
+    servers: z.array(declaredServerSchema).default([]),
+  })
   .strict()
   .superRefine((file, context) => {
     const seen = new Set<string>();
@@ -64,7 +26,7 @@ export const gatewayConfigFileSchema = z
     });
   });
 
-export type DeclaredServer = z.infer<typeof serverSchema>;
+export type GatewayConfigFile = z.infer<typeof gatewayConfigFileSchema>;
 
 const registryEnvSchema = z.object({
   REGISTRY_CONFIG_FILE: z.string().min(1).default('apps/gateway/config/gateway.yaml'),
@@ -105,7 +67,11 @@ function interpolateValues(value: unknown, env: NodeJS.ProcessEnv, file: string)
   return value;
 }
 
-export function parseGatewayConfigFile(text: string, file: string, env: NodeJS.ProcessEnv): DeclaredServer[] {
+export function parseGatewayConfigFile(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+): GatewayConfigFile {
   let document: unknown;
   try {
     document = parseYaml(text) ?? {};
@@ -114,7 +80,7 @@ export function parseGatewayConfigFile(text: string, file: string, env: NodeJS.P
       `not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
     ]);
   }
-  return parseConfig(gatewayConfigFileSchema, interpolateValues(document, env, file), file).servers;
+  return parseConfig(gatewayConfigFileSchema, interpolateValues(document, env, file), file);
 }
 
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
@@ -127,9 +93,10 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
       `REGISTRY_CONFIG_FILE: cannot read ${parsed.REGISTRY_CONFIG_FILE} (${(error as Error).message})`,
     ]);
   }
+  const { servers } = parseGatewayConfigFile(text, parsed.REGISTRY_CONFIG_FILE, env);
   return {
     configFile: parsed.REGISTRY_CONFIG_FILE,
-    servers: parseGatewayConfigFile(text, parsed.REGISTRY_CONFIG_FILE, env),
+    servers,
     grpcAddress: parsed.REGISTRY_GRPC_ADDRESS,
   };
 }

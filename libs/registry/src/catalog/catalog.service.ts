@@ -41,6 +41,10 @@ export function toDefinition(declared: DeclaredServer, revision: number): Server
     transport: declared.transport,
     stdio: declared.stdio,
     http: declared.http,
+    sessions: declared.sessions,
+    failMode: declared.failMode,
+    timeouts: declared.timeouts,
+    healthCheck: declared.healthCheck,
     enabled: declared.enabled,
     revision,
   };

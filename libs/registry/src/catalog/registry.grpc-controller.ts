@@ -11,9 +11,13 @@ export function toProtoServer(server: ServerDefinitionValue): RegistryApi.Server
     description: server.description ?? '',
     transport: server.transport,
     stdio: server.stdio && { ...server.stdio, cwd: server.stdio.cwd ?? '' },
-    http: server.http,
+    http: server.http && { ...server.http, replicas: server.http.replicas ?? [] },
     enabled: server.enabled,
     revision: server.revision,
+    sessions: server.sessions,
+    failMode: server.failMode,
+    timeouts: server.timeouts,
+    healthCheck: server.healthCheck,
   };
 }
 

@@ -21,14 +21,24 @@ import {
 import { ROUTER_CONFIG, type RouterConfig } from '../router-config';
 import { UpstreamPool } from '../upstream/upstream-pool';
 
+/** proto-loader decodes an absent message as null and an absent list as []; the contract has them undefined. */
 export function fromProtoServer(server: RegistryApi.ServerDefinition): ServerDefinitionValue {
+  const { stdio, http, timeouts, healthCheck } = server;
   return {
     id: server.id,
     name: server.name,
     description: server.description || undefined,
     transport: server.transport as ServerDefinitionValue['transport'],
-    stdio: server.stdio && { ...server.stdio, cwd: server.stdio.cwd || undefined },
-    http: server.http,
+    stdio: stdio ? { ...stdio, cwd: stdio.cwd || undefined } : undefined,
+    http: http
+      ? { url: http.url, headers: http.headers, replicas: http.replicas?.length ? http.replicas : undefined }
+      : undefined,
+    sessions: (server.sessions || undefined) as ServerDefinitionValue['sessions'],
+    failMode: (server.failMode || undefined) as ServerDefinitionValue['failMode'],
+    timeouts: timeouts ? { callMs: timeouts.callMs, listMs: timeouts.listMs } : undefined,
+    healthCheck: healthCheck
+      ? { intervalMs: healthCheck.intervalMs, timeoutMs: healthCheck.timeoutMs }
+      : undefined,
     enabled: server.enabled,
     revision: server.revision,
   };
