@@ -5,12 +5,14 @@ import { InstanceHeartbeat } from './instance-heartbeat.event';
 import { PolicyBundleRecord } from './policy-bundle.event';
 import { RevocationRecord } from './revocation.event';
 import { SecurityEvent } from './security-event.event';
+import { VirtualServerRecord } from './virtual-server.event';
 
 /** Every event contract, one per topic. */
 export const allEvents = [
   CallEvent,
   SecurityEvent,
   CatalogRecord,
+  VirtualServerRecord,
   PolicyBundleRecord,
   RevocationRecord,
   AdminChange,

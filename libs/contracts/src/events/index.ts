@@ -3,6 +3,7 @@ export * from './event-definition';
 export * from './call-event.event';
 export * from './security-event.event';
 export * from './catalog-record.event';
+export * from './virtual-server.event';
 export * from './policy-bundle.event';
 export * from './revocation.event';
 export * from './admin-change.event';

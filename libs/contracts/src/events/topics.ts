@@ -70,6 +70,17 @@ export const Topics = {
     producedBy: ['registry'],
     consumedBy: ['router (router-<instance id>, from the beginning)'],
   },
+  virtualServers: {
+    name: 'mcp.registry.virtual-servers.v1',
+    key: 'virtual server name',
+    compacted: true,
+    partitions: 3,
+    producedBy: ['registry'],
+    consumedBy: [
+      'router (router-<instance id>-virtual-servers, from the beginning)',
+      'ingress (ingress-<instance id>-virtual-servers, from the beginning)',
+    ],
+  },
   policyBundles: {
     name: 'mcp.policy.bundles.v1',
     key: 'tenant',
