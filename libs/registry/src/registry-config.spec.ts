@@ -17,7 +17,7 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): readonly string[
 
 describe('gateway config file', () => {
   it('reads stdio and HTTP servers, interpolating ${VAR} and ${VAR:-default} in values only', () => {
-    const { servers } = parseGatewayConfigFile(
+    const { servers, virtualServers } = parseGatewayConfigFile(
       [
         '# comments may mention ${UNSET_VARIABLE}',
         'servers:',
@@ -47,6 +47,7 @@ describe('gateway config file', () => {
         http: { url: 'https://mcp.example.com/mcp', headers: {} },
       },
     ]);
+    expect(virtualServers).toEqual([]);
   });
 
   it('names the key and the expected form of a bad value', () => {

@@ -3,12 +3,38 @@ import { ConfigError, envFields, loadEnvConfig, parseConfig } from '@gateway/pla
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { type DeclaredServer, declaredServerSchema } from './catalog/declared-server.schema';
+import {
+  type DeclaredVirtualServer,
+  declaredVirtualServerSchema,
+  unknownServerReferences,
+} from './virtual-servers/virtual-server-input.schema';
 
 export type { DeclaredServer } from './catalog/declared-server.schema';
+export type { DeclaredVirtualServer } from './virtual-servers/virtual-server-input.schema';
+
+/** Where a virtual server names a server the file does not declare, and what it may have meant. */
+function checkServerReferences(
+  virtualServer: DeclaredVirtualServer,
+  index: number,
+  servers: readonly DeclaredServer[],
+  context: z.RefinementCtx,
+): void {
+  const names = new Set(servers.map((server) => server.name ?? server.id));
+  for (const { path, server } of unknownServerReferences(virtualServer, (name) => names.has(name))) {
+    const byId = servers.find((declared) => declared.id === server);
+    const hint = byId ? ` (the server with id "${server}" is named "${byId.name}")` : '';
+    context.addIssue({
+      code: 'custom',
+      path: ['virtualServers', index, ...path],
+      message: `no server named "${server}" in servers${hint}`,
+    });
+  }
+}
 
 export const gatewayConfigFileSchema = z
   .object({
     servers: z.array(declaredServerSchema).default([]),
+    virtualServers: z.array(declaredVirtualServerSchema).default([]),
   })
   .strict()
   .superRefine((file, context) => {
@@ -24,6 +50,18 @@ export const gatewayConfigFileSchema = z
       }
       seen.add(name);
     });
+    const virtualNames = new Set<string>();
+    file.virtualServers.forEach((virtualServer, index) => {
+      if (virtualNames.has(virtualServer.name)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['virtualServers', index, 'name'],
+          message: `duplicate virtual server name "${virtualServer.name}"`,
+        });
+      }
+      virtualNames.add(virtualServer.name);
+      checkServerReferences(virtualServer, index, file.servers, context);
+    });
   });
 
 export type GatewayConfigFile = z.infer<typeof gatewayConfigFileSchema>;
@@ -36,6 +74,7 @@ const registryEnvSchema = z.object({
 export interface RegistryConfig {
   readonly configFile: string;
   readonly servers: readonly DeclaredServer[];
+  readonly virtualServers: readonly DeclaredVirtualServer[];
   readonly grpcAddress: string;
 }
 
@@ -93,10 +132,11 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
       `REGISTRY_CONFIG_FILE: cannot read ${parsed.REGISTRY_CONFIG_FILE} (${(error as Error).message})`,
     ]);
   }
-  const { servers } = parseGatewayConfigFile(text, parsed.REGISTRY_CONFIG_FILE, env);
+  const { servers, virtualServers } = parseGatewayConfigFile(text, parsed.REGISTRY_CONFIG_FILE, env);
   return {
     configFile: parsed.REGISTRY_CONFIG_FILE,
     servers,
+    virtualServers,
     grpcAddress: parsed.REGISTRY_GRPC_ADDRESS,
   };
 }

@@ -7,25 +7,41 @@ import { ServerEntity } from './catalog/server.entity';
 import { REGISTRY_DATABASE, ServerRepository } from './catalog/server.repository';
 import { ServersController } from './catalog/servers.controller';
 import { CreateServers1763700000000 } from './migrations/1763700000000-create-servers.migration';
+import { CreateVirtualServers1764200000000 } from './migrations/1764200000000-create-virtual-servers.migration';
 import type { RegistryConfig } from './registry-config';
+import { VirtualServerEntity } from './virtual-servers/virtual-server.entity';
+import { VirtualServerRepository } from './virtual-servers/virtual-server.repository';
+import { VirtualServersController } from './virtual-servers/virtual-servers.controller';
+import { VirtualServersService } from './virtual-servers/virtual-servers.service';
 
 export const registryGrpcPackages = [GrpcPackages.registry];
 
+export interface RegistryModuleOptions {
+  /** Postgres schema of the registry's tables; tests give each run its own. */
+  readonly schema?: string;
+}
+
 @Module({})
 export class RegistryModule {
-  static forRoot(config: RegistryConfig): DynamicModule {
+  static forRoot(config: RegistryConfig, options: RegistryModuleOptions = {}): DynamicModule {
     return {
       module: RegistryModule,
       imports: [
         DatabaseModule.forService({
           token: REGISTRY_DATABASE,
-          schema: 'registry',
-          entities: [ServerEntity],
-          migrations: [CreateServers1763700000000],
+          schema: options.schema ?? 'registry',
+          entities: [ServerEntity, VirtualServerEntity],
+          migrations: [CreateServers1763700000000, CreateVirtualServers1764200000000],
         }),
       ],
-      controllers: [RegistryGrpcController, ServersController],
-      providers: [{ provide: REGISTRY_CONFIG, useValue: config }, ServerRepository, CatalogService],
+      controllers: [RegistryGrpcController, ServersController, VirtualServersController],
+      providers: [
+        { provide: REGISTRY_CONFIG, useValue: config },
+        ServerRepository,
+        CatalogService,
+        VirtualServerRepository,
+        VirtualServersService,
+      ],
     };
   }
 }

@@ -5,9 +5,8 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { AdminChange, CatalogRecord, type ServerDefinitionValue } from '@gateway/contracts';
+import { CatalogRecord, type ServerDefinitionValue } from '@gateway/contracts';
 import {
   createLogger,
   errorMessage,
@@ -18,6 +17,7 @@ import {
   ReadinessRegistry,
   retryUntilDone,
 } from '@gateway/platform';
+import { Actors, recordAdminChange } from '../admin-change.recorder';
 import type { DeclaredServer, RegistryConfig } from '../registry-config';
 import { type StoredServer, ServerRepository } from './server.repository';
 
@@ -146,14 +146,6 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
   }
 
   private recordChange(entityId: string, action: 'created' | 'updated' | 'deleted', revision?: number): void {
-    publishEvent(this.bus, AdminChange, {
-      eventId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      actor: configSource,
-      entityType: 'server',
-      entityId,
-      action,
-      revision,
-    });
+    recordAdminChange(this.bus, { actor: Actors.config, entityType: 'server', entityId, action, revision });
   }
 }
