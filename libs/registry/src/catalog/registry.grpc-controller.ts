@@ -1,7 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { RegistryApi, type ServerDefinitionValue } from '@gateway/contracts';
+import {
+  RegistryApi,
+  type ServerDefinitionValue,
+  type VirtualServerDefinitionValue,
+} from '@gateway/contracts';
+import { VirtualServersNotLoadedError } from '../virtual-servers/virtual-server.errors';
+import { VirtualServersService } from '../virtual-servers/virtual-servers.service';
 import { CatalogNotLoadedError, CatalogService } from './catalog.service';
 
 export function toProtoServer(server: ServerDefinitionValue): RegistryApi.ServerDefinition {
@@ -21,11 +27,25 @@ export function toProtoServer(server: ServerDefinitionValue): RegistryApi.Server
   };
 }
 
+export function toProtoVirtualServer(
+  virtualServer: VirtualServerDefinitionValue,
+): RegistryApi.VirtualServerDefinition {
+  return {
+    name: virtualServer.name,
+    description: virtualServer.description,
+    servers: virtualServer.servers ?? [],
+    tools: virtualServer.tools ?? [],
+    resources: virtualServer.resources ?? [],
+    prompts: virtualServer.prompts ?? [],
+    revision: virtualServer.revision,
+  };
+}
+
 function unavailableWhileLoading<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof CatalogNotLoadedError) {
+    if (error instanceof CatalogNotLoadedError || error instanceof VirtualServersNotLoadedError) {
       throw new RpcException({ code: GrpcStatus.UNAVAILABLE, message: error.message });
     }
     throw error;
@@ -35,7 +55,10 @@ function unavailableWhileLoading<T>(read: () => T): T {
 @Controller()
 @RegistryApi.RegistryServiceControllerMethods()
 export class RegistryGrpcController implements RegistryApi.RegistryServiceController {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly virtualServers: VirtualServersService,
+  ) {}
 
   listServers(): RegistryApi.ListServersResponse {
     return { servers: unavailableWhileLoading(() => this.catalog.list()).map(toProtoServer) };
@@ -46,5 +69,10 @@ export class RegistryGrpcController implements RegistryApi.RegistryServiceContro
     if (!server)
       throw new RpcException({ code: GrpcStatus.NOT_FOUND, message: `no server with id "${request.id}"` });
     return { server: toProtoServer(server) };
+  }
+
+  listVirtualServers(): RegistryApi.ListVirtualServersResponse {
+    const views = unavailableWhileLoading(() => this.virtualServers.list());
+    return { virtualServers: views.map((view) => toProtoVirtualServer(view.virtualServer)) };
   }
 }
