@@ -1,13 +1,18 @@
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
+import {
+  type FetchLike,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerDefinitionValue } from '@gateway/contracts';
+import { WebSocketClientTransport } from './websocket-client.transport';
 
 export interface TransportHooks {
   /** Each line an stdio server writes to stderr. */
   readonly onStderrLine: (line: string) => void;
+  /** The server's HTTP client (pooled connections, configured headers), for HTTP transports. */
+  readonly fetch?: FetchLike;
 }
 
 /** "node" runs the gateway's own Node.js binary, so stdio servers get the same runtime everywhere. */
@@ -17,6 +22,7 @@ function resolveCommand(command: string): string {
 
 function stdioTransport(server: ServerDefinitionValue, hooks: TransportHooks): Transport {
   if (!server.stdio) throw new Error(`server "${server.name}" has no stdio settings`);
+  // The SDK's own stdio transport (not a subclass): version negotiation probes it on a sibling process.
   const transport = new StdioClientTransport({
     command: resolveCommand(server.stdio.command),
     args: server.stdio.args,
@@ -34,25 +40,39 @@ function stdioTransport(server: ServerDefinitionValue, hooks: TransportHooks): T
   return transport;
 }
 
-/** The MCP SDK client transport for a server definition. */
-export function createClientTransport(server: ServerDefinitionValue, hooks: TransportHooks): Transport {
+export type ClientTransportFactory = (
+  server: ServerDefinitionValue,
+  url: string | undefined,
+  hooks: TransportHooks,
+) => Transport;
+
+/** Nest token to replace the transport factory (tests reach the real process behind a transport). */
+export const UPSTREAM_TRANSPORT_FACTORY = Symbol('UPSTREAM_TRANSPORT_FACTORY');
+
+/**
+ * The MCP client transport for one endpoint of a server definition: its `http.url` or one of
+ * its `http.replicas` (`url`), or its stdio command.
+ */
+export const createClientTransport: ClientTransportFactory = (server, url, hooks) => {
   switch (server.transport) {
     case 'stdio':
       return stdioTransport(server, hooks);
     case 'streamable-http':
-      return new StreamableHTTPClientTransport(new URL(requireUrl(server)), {
-        requestInit: { headers: server.http?.headers },
-      });
+      return new StreamableHTTPClientTransport(new URL(requireUrl(server, url)), { fetch: hooks.fetch });
     case 'sse':
-      return new SSEClientTransport(new URL(requireUrl(server)), {
-        requestInit: { headers: server.http?.headers },
-      });
+      return new SSEClientTransport(new URL(requireUrl(server, url)), { fetch: hooks.fetch });
     case 'websocket':
-      return new WebSocketClientTransport(new URL(requireUrl(server)));
+      return new WebSocketClientTransport(new URL(requireUrl(server, url)), server.http?.headers ?? {});
   }
+};
+
+function requireUrl(server: ServerDefinitionValue, url: string | undefined): string {
+  if (!server.http || !url) throw new Error(`server "${server.name}" has no http settings`);
+  return url;
 }
 
-function requireUrl(server: ServerDefinitionValue): string {
-  if (!server.http) throw new Error(`server "${server.name}" has no http settings`);
-  return server.http.url;
+/** Every endpoint of a server: the primary URL then its replicas; one stdio endpoint otherwise. */
+export function serverEndpoints(server: ServerDefinitionValue): Array<string | undefined> {
+  if (server.transport === 'stdio' || !server.http) return [undefined];
+  return [server.http.url, ...(server.http.replicas ?? [])];
 }

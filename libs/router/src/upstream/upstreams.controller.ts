@@ -8,6 +8,13 @@ export interface UpstreamView {
   readonly state: string;
   readonly restarts: number;
   readonly lastError: string;
+  /** 'modern' (2026-07-28) or 'legacy' (2025 revisions), once known. */
+  readonly era: string | null;
+  readonly sessions: 'per-client' | 'shared';
+  /** Per-client upstream sessions open now. */
+  readonly clientSessions: number;
+  readonly breaker: string;
+  readonly replicas: ReadonlyArray<{ url: string | null; state: string; inRotation: boolean }>;
 }
 
 /** Connection state of this router replica's upstreams, for operators and health dashboards. */
@@ -25,6 +32,11 @@ export class UpstreamsController {
         state: connection.state,
         restarts: connection.restarts,
         lastError: connection.lastError,
+        era: connection.era ?? null,
+        sessions: connection.sessionMode,
+        clientSessions: connection.clientSessionCount,
+        breaker: connection.breakerState,
+        replicas: connection.replicaStates.map((replica) => ({ ...replica, url: replica.url ?? null })),
       })),
     };
   }
