@@ -14,6 +14,7 @@ import {
 import type { Logger } from '@gateway/platform';
 import { CallDeadline, longestTimerMs } from './call-deadline';
 import type { EraVerdict } from './upstream-era.verdict';
+import { isSessionNotFound } from './upstream-errors';
 import { SessionInboundRouter } from './session-inbound.router';
 import type {
   DownstreamClient,
@@ -225,7 +226,11 @@ export class UpstreamClientSession {
     const { verdict, connectTimeoutMs, logger } = this.dependencies;
     const prior = verdict.connectPrior();
     const log = { server: this.spec.server, sessionKey: this.spec.sessionKey };
-    this.client.onerror = (error) => logger.warn({ ...log, err: error }, 'upstream session error');
+    // A 404 is handled (the session is re-created); it is not worth a warning each time.
+    this.client.onerror = (error) =>
+      isSessionNotFound(error)
+        ? logger.debug({ ...log, err: error }, 'upstream session not found')
+        : logger.warn({ ...log, err: error }, 'upstream session error');
     this.client.onclose = () => this.closedByPeer();
     this.client.fallbackRequestHandler = (request) => this.inbound.onRequest(messageOf(request));
     this.client.fallbackNotificationHandler = async (notification) => {
