@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AuditModule } from '@gateway/audit';
 import { AuthModule, authGrpcPackages } from '@gateway/auth';
-import { IngressModule, loadIngressConfig } from '@gateway/ingress';
+import { IngressModule, loadIngressConfig, mcpEndpointPaths } from '@gateway/ingress';
 import {
   createLogger,
   envFields,
@@ -90,7 +90,7 @@ export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Pro
       AuditModule,
       TelemetryModule,
     ],
-    http: { host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT },
+    http: { host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT, rawBodyPaths: mcpEndpointPaths },
     grpc: {
       address: grpcAddress,
       packages: [...routerGrpcPackages, ...registryGrpcPackages, ...authGrpcPackages, ...policyGrpcPackages],

@@ -1,5 +1,5 @@
 import './instrumentation';
-import { IngressModule, loadIngressConfig } from '@gateway/ingress';
+import { IngressModule, loadIngressConfig, mcpEndpointPaths } from '@gateway/ingress';
 import { loadPlatformConfig, PlatformModule, runServiceProcess } from '@gateway/platform';
 
 runServiceProcess(() => {
@@ -11,6 +11,6 @@ runServiceProcess(() => {
       PlatformModule.forRoot({ processName: 'ingress', ...platform }),
       IngressModule.forRoot(ingress),
     ],
-    http: { host: ingress.host, port: ingress.port },
+    http: { host: ingress.host, port: ingress.port, rawBodyPaths: mcpEndpointPaths },
   };
 });

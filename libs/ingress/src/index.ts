@@ -1,2 +1,3 @@
 export * from './ingress.module';
 export * from './ingress-config';
+export { mcpEndpointPaths } from './mcp/mcp.controller';

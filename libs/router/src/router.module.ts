@@ -5,7 +5,7 @@ import { DispatchService } from './dispatch/dispatch.service';
 import { ExchangeService } from './exchange/exchange.service';
 import { SessionAttachments } from './exchange/session-attachments';
 import { RouterGrpcController } from './dispatch/router.grpc-controller';
-import { ToolDirectory } from './dispatch/tool-directory';
+import { ViewDirectory } from './catalog/view-directory';
 import { ROUTER_CONFIG, type RouterConfig } from './router-config';
 import { UpstreamHealthPublisher } from './upstream/upstream-health.publisher';
 import { UpstreamPool } from './upstream/upstream-pool';
@@ -22,7 +22,7 @@ export class RouterModule {
       providers: [
         { provide: ROUTER_CONFIG, useValue: config },
         UpstreamPool,
-        ToolDirectory,
+        ViewDirectory,
         DispatchService,
         ExchangeService,
         SessionAttachments,

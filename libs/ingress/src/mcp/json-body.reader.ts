@@ -27,7 +27,11 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
         `Request body exceeds ${limitBytes} bytes`,
       );
     }
-    throw new BodyRejectedError(400, JsonRpcErrorCode.invalidRequest, 'Request body could not be read');
+    throw new BodyRejectedError(
+      400,
+      JsonRpcErrorCode.invalidRequest,
+      `Request body could not be read: ${(error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;

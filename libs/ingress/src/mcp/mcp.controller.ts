@@ -1,4 +1,15 @@
-import { All, Controller, Get, Inject, type OnModuleDestroy, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  All,
+  Controller,
+  Get,
+  Inject,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { isLegacyRequest } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
@@ -12,6 +23,9 @@ import { DownstreamSessions, sessionNotFoundCode } from '../sessions/downstream-
 import { BodyRejectedError, readJsonBody } from './json-body.reader';
 import { ModernEndpoint, viewOf } from './modern-endpoint';
 import { refusedOrigin } from './request-origin.guard';
+
+/** The paths whose handlers read their own bodies: the MCP endpoints, whole catalog and virtual. */
+export const mcpEndpointPaths = /^\/(?:servers\/[^/]+\/)?(?:mcp|messages)\/?$/;
 
 function sendJsonRpcError(
   response: ExpressResponse,
@@ -28,7 +42,7 @@ function sendJsonRpcError(
  * versioning rules say), and the 2024-11-05 HTTP+SSE transport on `/sse` + `/messages`.
  */
 @Controller()
-export class McpController implements OnModuleDestroy {
+export class McpController implements OnApplicationBootstrap, OnModuleDestroy {
   readonly modern: ModernEndpoint;
   private readonly serve: (
     request: ExpressRequest,
@@ -53,6 +67,10 @@ export class McpController implements OnModuleDestroy {
         return this.modern.handler.fetch(request, options);
       },
     }) as never;
+  }
+
+  onApplicationBootstrap(): void {
+    this.modern.relayChanges(this.config.instanceId);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION_META_KEY,
   type Result,
   type ServerContext,
+  type ServerEvent,
 } from '@modelcontextprotocol/server';
 import type { RouterApi } from '@gateway/contracts';
 import { GatewayError, JsonRpcErrorCode, type SealedBox } from '@gateway/mcp';
@@ -15,6 +16,15 @@ import type { RouterGateway, RpcMessage } from '../router/router-gateway.service
 import { anonymousCaller } from '../sessions/downstream-sessions.service';
 import { CallRecorder } from './call-recorder';
 import { createGatewayServer, type ForwardedRequest } from './gateway-server';
+
+const listenerContext: RouterApi.ClientContext = {
+  sessionKey: '',
+  era: 'modern',
+  protocolVersion: '2026-07-28',
+  capabilitiesJson: '{}',
+  clientInfoJson: '',
+  view: '',
+};
 
 /** The requestState the gateway mints when it suspends a request for a 2026-07-28 client. */
 interface SuspendedState {
@@ -58,6 +68,8 @@ function inputKeyOf(index: number): string {
  */
 export class ModernEndpoint {
   readonly handler: McpHttpHandler;
+  private detach: (() => void) | undefined;
+  private closed = false;
 
   constructor(
     private readonly router: RouterGateway,
@@ -141,7 +153,41 @@ export class ModernEndpoint {
     } as Result;
   }
 
+  /**
+   * Passes the catalog's list_changed on to the open subscriptions/listen streams: this replica
+   * attaches to the router as one listener for all its 2026-07-28 clients.
+   */
+  relayChanges(instanceId: string): void {
+    if (this.closed) return;
+    const events: Record<string, ServerEvent['kind']> = {
+      'notifications/tools/list_changed': 'tools_list_changed',
+      'notifications/prompts/list_changed': 'prompts_list_changed',
+      'notifications/resources/list_changed': 'resources_list_changed',
+    };
+    this.detach = this.router.attach(
+      { ...listenerContext, sessionKey: `modern-listeners:${instanceId}` },
+      {
+        onNotification: (message) => {
+          const kind = events[message.method ?? ''];
+          if (kind) this.events.publish({ kind } as ServerEvent);
+        },
+        onRequest: async (message) => {
+          throw new GatewayError(
+            JsonRpcErrorCode.methodNotFound,
+            `2026-07-28 clients take no ${message.method} outside a request`,
+          );
+        },
+        onEnd: () => {
+          this.detach = undefined;
+          if (!this.closed) setTimeout(() => this.relayChanges(instanceId), 1_000).unref();
+        },
+      },
+    );
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    this.detach?.();
     await this.handler.close();
   }
 }

@@ -12,7 +12,12 @@ export interface ServiceProcess {
   /** Names the process in logs, e.g. "ingress" or "gateway". */
   readonly name: string;
   readonly modules: ReadonlyArray<DynamicModule | Type>;
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Paths whose handlers read their own request bodies (the MCP endpoints); the rest get JSON. */
+    readonly rawBodyPaths?: RegExp;
+  };
   /** gRPC services this process serves, all on one address. */
   readonly grpc?: { readonly address: string; readonly packages: readonly GrpcPackage[] };
 }
@@ -27,7 +32,7 @@ export async function startServiceProcess(definition: ServiceProcess): Promise<I
   })
   class ProcessModule {}
 
-  // The MCP endpoint reads its own bodies (JSON-RPC errors, its own size limit); the rest is JSON.
+  // The MCP endpoints read their own bodies (JSON-RPC errors, their own size limit); the rest is JSON.
   const app = await NestFactory.create(ProcessModule, {
     bufferLogs: true,
     abortOnError: false,
@@ -36,7 +41,7 @@ export async function startServiceProcess(definition: ServiceProcess): Promise<I
   app.useLogger(app.get(NestPinoLogger));
   const jsonBody = json({ limit: '1mb' });
   app.use((request: Request, response: Response, next: NextFunction) =>
-    request.path === '/mcp' ? next() : jsonBody(request, response, next),
+    definition.http.rawBodyPaths?.test(request.path) ? next() : jsonBody(request, response, next),
   );
   app.enableShutdownHooks();
   if (definition.grpc && definition.grpc.packages.length > 0) {

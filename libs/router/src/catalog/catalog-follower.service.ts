@@ -6,7 +6,14 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { lastValueFrom } from 'rxjs';
-import { CatalogRecord, GrpcPackages, RegistryApi, type ServerDefinitionValue } from '@gateway/contracts';
+import {
+  CatalogRecord,
+  GrpcPackages,
+  RegistryApi,
+  type ServerDefinitionValue,
+  type VirtualServerDefinitionValue,
+  VirtualServerRecord,
+} from '@gateway/contracts';
 import {
   createGrpcClient,
   createLogger,
@@ -19,6 +26,8 @@ import {
   type Subscription,
 } from '@gateway/platform';
 import { ROUTER_CONFIG, type RouterConfig } from '../router-config';
+import { DispatchService } from '../dispatch/dispatch.service';
+import { ViewDirectory } from './view-directory';
 import { UpstreamPool } from '../upstream/upstream-pool';
 
 /** proto-loader decodes an absent message as null and an absent list as []; the contract has them undefined. */
@@ -44,6 +53,31 @@ export function fromProtoServer(server: RegistryApi.ServerDefinition): ServerDef
   };
 }
 
+export function fromProtoVirtualServer(
+  view: RegistryApi.VirtualServerDefinition,
+): VirtualServerDefinitionValue {
+  const optional = (value: string | undefined): string | undefined => value || undefined;
+  return {
+    name: view.name,
+    description: optional(view.description),
+    servers: view.servers,
+    tools: view.tools.map((tool) => ({
+      server: tool.server,
+      name: tool.name,
+      alias: optional(tool.alias),
+      description: optional(tool.description),
+    })),
+    resources: view.resources.map((resource) => ({ server: resource.server, uri: resource.uri })),
+    prompts: view.prompts.map((prompt) => ({
+      server: prompt.server,
+      name: prompt.name,
+      alias: optional(prompt.alias),
+      description: optional(prompt.description),
+    })),
+    revision: Number(view.revision),
+  };
+}
+
 /** Every router replica follows the whole catalog, so each has its own consumer group. */
 export function catalogGroupId(instanceId: string): string {
   return `${instanceId}-catalog`;
@@ -60,12 +94,15 @@ export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, On
   private lastError = '';
   private stopped = false;
   private subscription: Subscription | undefined;
+  private viewSubscription: Subscription | undefined;
 
   constructor(
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     private readonly pool: UpstreamPool,
     private readonly readiness: ReadinessRegistry,
+    private readonly dispatcher: DispatchService,
+    private readonly views: ViewDirectory,
   ) {}
 
   onModuleInit(): void {
@@ -84,10 +121,24 @@ export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, On
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     await this.subscription?.close();
+    await this.viewSubscription?.close();
   }
 
   private async follow(): Promise<void> {
     await this.loadSnapshot();
+    if (this.stopped) return;
+    this.viewSubscription = await this.bus.subscribe(
+      {
+        topic: VirtualServerRecord.topic.name,
+        groupId: `${this.config.instanceId}-virtual-servers`,
+        fromBeginning: true,
+      },
+      async (message) => {
+        const record = parseStateRecord(VirtualServerRecord, message);
+        if (record) this.views.apply(record.virtualServer);
+        else this.views.remove(message.key);
+      },
+    );
     if (this.stopped) return;
     this.subscription = await this.bus.subscribe(
       {
@@ -98,6 +149,7 @@ export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, On
       async (message) => {
         const record = parseStateRecord(CatalogRecord, message);
         await (record ? this.pool.apply(record.server) : this.pool.remove(message.key));
+        this.dispatcher.syncSources();
       },
     );
   }
@@ -111,6 +163,9 @@ export class CatalogFollower implements OnModuleInit, OnApplicationBootstrap, On
       async () => {
         const reply = await lastValueFrom(registry.listServers({}));
         await Promise.all(reply.servers.map((server) => this.pool.apply(fromProtoServer(server))));
+        this.dispatcher.syncSources();
+        const { virtualServers } = await lastValueFrom(registry.listVirtualServers({}));
+        for (const view of virtualServers) this.views.apply(fromProtoVirtualServer(view));
         this.logger.info({ servers: reply.servers.length }, 'catalog snapshot loaded');
       },
       {
