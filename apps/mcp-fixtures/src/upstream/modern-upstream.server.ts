@@ -7,7 +7,8 @@ import { z } from 'zod';
  * A 2026-07-28 upstream (v2 SDK, `createMcpHandler`: modern requests, and 2025-era requests
  * served statelessly) for the router's integration tests, on loopback. `confirm` answers with an
  * `input_required` result (an elicitation and a request state) until the retry carries the
- * answer. GET /control/stats reads what it saw.
+ * answer; `change-tools` announces a tool list change to subscriptions/listen streams.
+ * GET /control/stats reads what it saw.
  *
  * Run: node -r @swc-node/register apps/mcp-fixtures/src/upstream/modern-upstream.server.ts
  * (PORT, default 0 = any). Prints "listening <port>" when ready.
@@ -31,6 +32,11 @@ const handler = createMcpHandler(({ era }) => {
   server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, ({ text: value }) =>
     text(`${era}:${value}`),
   );
+
+  server.registerTool('change-tools', {}, () => {
+    setTimeout(() => handler.notify.toolsChanged(), 50);
+    return text('will change');
+  });
 
   server.registerTool('whoami', {}, (context) =>
     text({ era, envelope: context.mcpReq.envelope ?? null, meta: context.mcpReq._meta ?? null }),

@@ -5,6 +5,7 @@ import {
   type ClientCapabilities,
   isJSONRPCNotification,
   type JSONRPCMessage,
+  type McpSubscription,
   SdkError,
   SdkErrorCode,
   type StandardSchemaV1,
@@ -110,6 +111,7 @@ export class UpstreamClientSession {
   private lastUse = Date.now();
   private readonly progress = new Map<string, (params: Record<string, unknown>) => void>();
   private progressTokens = 0;
+  private subscription: McpSubscription | undefined;
 
   private constructor(
     readonly spec: SessionSpec,
@@ -205,10 +207,40 @@ export class UpstreamClientSession {
     else await this.client.ping({ timeout: timeoutMs });
   }
 
+  /**
+   * On a 2026-07-28 session the upstream announces list changes only on a subscriptions/listen
+   * stream: opens one for the lists it says can change (re-opened if the stream drops). Its
+   * notifications reach the session listener like a 2025 server's unsolicited ones.
+   */
+  async listenForListChanges(): Promise<void> {
+    if (this.era !== 'modern' || this.ended) return;
+    const changes = (kind: string): boolean => {
+      const capability = this.capabilities?.[kind];
+      return isRecord(capability) && capability['listChanged'] === true;
+    };
+    const filter = {
+      ...(changes('tools') && { toolsListChanged: true }),
+      ...(changes('prompts') && { promptsListChanged: true }),
+      ...(changes('resources') && { resourcesListChanged: true }),
+    };
+    if (Object.keys(filter).length === 0) return;
+    const subscription = await this.client.listen(filter, { timeout: this.dependencies.connectTimeoutMs });
+    this.subscription = subscription;
+    void subscription.closed.then((how) => {
+      if (how !== 'remote' || this.ended) return;
+      this.dependencies.logger.warn(
+        { server: this.spec.server },
+        'list change subscription dropped; re-opening',
+      );
+      setTimeout(() => void this.listenForListChanges().catch(() => undefined), 1_000).unref();
+    });
+  }
+
   /** Ends the session: an HTTP session is deleted upstream (bounded), then the connection closes. */
   async close(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    await withDeadline(this.subscription?.close() ?? Promise.resolve(), 2_000);
     const transport = this.transport;
     if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
       await withDeadline(transport.terminateSession(), 2_000);

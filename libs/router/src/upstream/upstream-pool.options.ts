@@ -47,7 +47,7 @@ export const defaultUpstreamPoolOptions: UpstreamPoolOptions = {
   sharedSessionCapabilities: { sampling: {}, elicitation: {}, roots: {} },
 };
 
-type Overrides<T> = { readonly [K in keyof T]?: T[K] extends Record<string, unknown> ? Partial<T[K]> : T[K] };
+type Overrides<T> = { readonly [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
 
 export type UpstreamPoolOverrides = Overrides<UpstreamPoolOptions>;
 

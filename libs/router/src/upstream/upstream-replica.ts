@@ -142,6 +142,14 @@ export class UpstreamReplica {
 
   private adopt(session: UpstreamClientSession): void {
     session.onLost = () => this.lost(session);
+    session
+      .listenForListChanges()
+      .catch((error: unknown) =>
+        this.owner.logger.warn(
+          { server: this.owner.server, replica: this.url, error: messageOf(error) },
+          'could not subscribe to list changes',
+        ),
+      );
     this.shared = session;
     this.currentState = 'ready';
     this.failures = 0;

@@ -244,6 +244,19 @@ describe('a 2026-07-28 upstream', () => {
     expect(resultJson(result)).toMatchObject({ action: 'restart', answer: { sure: true } });
   });
 
+  it('subscribes to its list changes and hands them to the session listener', async () => {
+    const listener = new RecordingListener();
+    pool.setSessionListener(listener);
+    await pool
+      .get('modern')!
+      .request('tools/call', { name: 'change-tools' }, { client: modernClient, timeoutMs: 5_000 });
+    await waitFor(() => listener.notifications.length > 0, { timeoutMs: 5_000, description: 'list_changed' });
+    expect(listener.notifications[0]).toMatchObject({
+      sessionKey: undefined,
+      notification: { method: 'notifications/tools/list_changed' },
+    });
+  });
+
   it('shows the upstream what the calling agent supports, in every request’s envelope', async () => {
     const result = await pool
       .get('modern')!
