@@ -5,8 +5,13 @@ export type Outcome = 'pass' | 'fail' | 'not run' | 'not applicable';
 export interface Verdict {
   /** Required scenarios the fixture itself fails: the fixture (or the suite) is broken. */
   readonly fixtureFailures: readonly string[];
-  /** Scenarios that pass against the fixture directly but fail through another target. */
+  /** Required scenarios that pass against the fixture directly but fail through another target. */
   readonly regressions: readonly string[];
+  /**
+   * Scenarios the revision runs without scoring them (extensions, pending) that pass directly but
+   * fail through another target: reported, and, as the suite itself rules, never failing the run.
+   */
+  readonly notScoredRegressions: readonly string[];
 }
 
 type RequirementsByRevision = Readonly<Record<Revision, Requirements>>;
@@ -38,6 +43,7 @@ export function judge(
 ): Verdict {
   const fixtureFailures: string[] = [];
   const regressions: string[] = [];
+  const notScoredRegressions: string[] = [];
   for (const direct of runs.filter((run) => run.target === directTarget)) {
     const set = requirements[direct.revision];
     for (const scenario of set.required) {
@@ -57,12 +63,13 @@ export function judge(
       for (const scenario of passingDirectly) {
         const outcome = outcomeOf(other, set, scenario);
         if (outcome === 'fail' || outcome === 'not run') {
-          regressions.push(`${scenario} (${other.revision}) via ${other.target}: ${outcome}`);
+          const line = `${scenario} (${other.revision}) via ${other.target}: ${outcome}`;
+          (set.required.includes(scenario) ? regressions : notScoredRegressions).push(line);
         }
       }
     }
   }
-  return { fixtureFailures, regressions };
+  return { fixtureFailures, regressions, notScoredRegressions };
 }
 
 function cell(run: SuiteRun, requirements: Requirements, scenario: string): string {

@@ -226,7 +226,14 @@ async function main(): Promise<number> {
       log(`the fixture fails required scenarios:\n  ${verdict.fixtureFailures.join('\n  ')}`);
     }
     if (verdict.regressions.length > 0) {
-      log(`scenarios that pass directly but not through a target:\n  ${verdict.regressions.join('\n  ')}`);
+      log(
+        `required scenarios that pass directly but not through a target:\n  ${verdict.regressions.join('\n  ')}`,
+      );
+    }
+    if (verdict.notScoredRegressions.length > 0) {
+      log(
+        `not scored, passing directly but not through a target (reported, not failing):\n  ${verdict.notScoredRegressions.join('\n  ')}`,
+      );
     }
     return verdict.fixtureFailures.length + verdict.regressions.length > 0 ? 1 : 0;
   } catch (error) {

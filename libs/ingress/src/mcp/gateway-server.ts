@@ -57,15 +57,16 @@ function responseOf(id: string | number | undefined, result: unknown): RpcMessag
  * the router's notifications and requests for the client go out on the request's own stream.
  * Errors keep their JSON-RPC code, message and data.
  */
-export function createGatewayServer(handlers: GatewayServerHandlers, instructions?: string): Server {
+export function createGatewayServer(
+  handlers: GatewayServerHandlers,
+  options: { readonly methods?: readonly string[]; readonly instructions?: string } = {},
+): Server {
   const server = new Server(gatewayServerInfo, {
     capabilities: gatewayCapabilities,
-    instructions: instructions ?? 'Tools, resources and prompts of every MCP server behind this gateway.',
+    instructions:
+      options.instructions ?? 'Tools, resources and prompts of every MCP server behind this gateway.',
   });
-  server.fallbackRequestHandler = async (
-    request: JSONRPCRequest,
-    context: ServerContext,
-  ): Promise<Result> => {
+  const forward = async (request: JSONRPCRequest, context: ServerContext): Promise<Result> => {
     const forwarded: ForwardedRequest = {
       method: request.method,
       params: request.params as Record<string, unknown> | undefined,
@@ -108,6 +109,16 @@ export function createGatewayServer(handlers: GatewayServerHandlers, instruction
     handlers.served?.(request.id, outcome.server, outcome.target);
     return outcome.result as Result;
   };
+  if (options.methods) {
+    // Known methods only: the SDK answers any other the way the revision says (2026-07-28: 404).
+    const register = server.setRequestHandler.bind(server) as unknown as (
+      method: string,
+      handler: (request: JSONRPCRequest, context: ServerContext) => Promise<Result>,
+    ) => void;
+    for (const method of options.methods) register(method, forward);
+  } else {
+    server.fallbackRequestHandler = forward;
+  }
   server.fallbackNotificationHandler = async (notification) => {
     await handlers.notification?.(notification);
   };

@@ -26,6 +26,18 @@ const listenerContext: RouterApi.ClientContext = {
   view: '',
 };
 
+/** The client requests of 2026-07-28 the gateway forwards; the SDK answers discovery and ping. */
+const modernMethods = [
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+];
+
 /** The requestState the gateway mints when it suspends a request for a 2026-07-28 client. */
 interface SuspendedState {
   readonly exchangeId: string;
@@ -83,11 +95,14 @@ export class ModernEndpoint {
     this.handler = createMcpHandler(
       ({ requestInfo }) => {
         const view = viewOf(requestInfo?.url);
-        return createGatewayServer({
-          forward: (request, peer) => this.forward(request, view, peer),
-          suspended: (outcome, request) => this.suspend(outcome, request),
-          served: (requestId, server, target) => recorder.annotate(requestId, server, target),
-        });
+        return createGatewayServer(
+          {
+            forward: (request, peer) => this.forward(request, view, peer),
+            suspended: (outcome, request) => this.suspend(outcome, request),
+            served: (requestId, server, target) => recorder.annotate(requestId, server, target),
+          },
+          { methods: modernMethods },
+        );
       },
       { legacy: 'reject', bus: events, maxRequestBodySize: maxBodyBytes },
     );

@@ -32,6 +32,8 @@ export interface SessionSpec {
   readonly sessionKey: string | undefined;
   readonly capabilities: Record<string, unknown>;
   readonly clientInfo: { readonly name: string; readonly version: string };
+  /** The era of the downstream client the session is for; undefined for shared sessions. */
+  readonly clientEra?: UpstreamEra;
 }
 
 export interface SessionDependencies {
@@ -256,7 +258,8 @@ export class UpstreamClientSession {
 
   private async connect(): Promise<void> {
     const { verdict, connectTimeoutMs, logger } = this.dependencies;
-    const prior = verdict.connectPrior();
+    const preferLegacy = this.spec.clientEra === 'legacy';
+    const prior = verdict.connectPriorFor(this.spec.clientEra);
     const log = { server: this.spec.server, sessionKey: this.spec.sessionKey };
     // A 404 is handled (the session is re-created); it is not worth a warning each time.
     this.client.onerror = (error) =>
@@ -276,7 +279,8 @@ export class UpstreamClientSession {
     } catch (error) {
       this.ended = true;
       // A verdict that no longer connects may be stale: the next connection probes again.
-      if (prior) verdict.forget();
+      if (preferLegacy && verdict.era !== 'legacy') verdict.refuseLegacy();
+      else if (prior) verdict.forget();
       await withDeadline(this.client.close(), 2_000);
       throw error;
     }

@@ -260,6 +260,7 @@ export class UpstreamConnection implements UpstreamServer {
       sessionKey,
       capabilities: client?.capabilities ?? this.pool.sharedSessionCapabilities,
       clientInfo: client?.clientInfo ?? gatewayClientInfo,
+      clientEra: sessionKey === undefined ? undefined : client?.era,
     };
   }
 

@@ -50,6 +50,23 @@ export class EraVerdict {
     this.prior = undefined;
   }
 
+  /**
+   * What a session for a 2025-era client connects with: the 2025 handshake, so that
+   * subscriptions, logging and in-stream sampling keep their meaning end to end, unless the
+   * upstream has refused it once (a 2026-07-28-only server); then the era verdict.
+   */
+  connectPriorFor(clientEra: UpstreamEra | undefined): PriorDiscovery | undefined {
+    if (clientEra === 'legacy' && !this.legacyRefused) return { kind: 'legacy' };
+    return this.connectPrior();
+  }
+
+  /** The upstream refused the 2025 handshake: 2025-era clients get sessions of its own era. */
+  refuseLegacy(): void {
+    this.legacyRefused = true;
+  }
+
+  private legacyRefused = false;
+
   private get probes(): boolean {
     return this.transport === 'stdio' || this.transport === 'streamable-http';
   }
