@@ -6,8 +6,10 @@ import {
   isJSONRPCNotification,
   type JSONRPCMessage,
   type McpSubscription,
+  ProtocolError,
   SdkError,
   SdkErrorCode,
+  SdkHttpError,
   type StandardSchemaV1,
   StreamableHTTPClientTransport,
   type Transport,
@@ -87,6 +89,14 @@ function messageOf(message: { method: string; params?: unknown }): UpstreamMessa
     : { method: message.method };
 }
 
+/** The upstream answered and said no (as opposed to being unreachable). */
+function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof ProtocolError ||
+    (error instanceof SdkHttpError && error.status >= 400 && error.status < 500)
+  );
+}
+
 function withDeadline(work: Promise<unknown>, ms: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
@@ -135,8 +145,11 @@ export class UpstreamClientSession {
 
   static async open(spec: SessionSpec, dependencies: SessionDependencies): Promise<UpstreamClientSession> {
     const session = new UpstreamClientSession(spec, dependencies);
-    await session.connect();
-    return session;
+    if (await session.connect()) return session;
+    // The 2025 handshake gave a session the upstream cannot send requests into: its own era then.
+    const ownEra = new UpstreamClientSession(spec, dependencies);
+    await ownEra.connect();
+    return ownEra;
   }
 
   get era(): UpstreamEra {
@@ -256,9 +269,17 @@ export class UpstreamClientSession {
     await withDeadline(this.client.close(), 2_000);
   }
 
-  private async connect(): Promise<void> {
+  /**
+   * Connects; false when the session was opened in the 2025 era for a 2025-era client but the
+   * upstream serves that era without sessions (stateless, as the v2 SDK's `createMcpHandler`
+   * does by default): such a session can never carry the upstream's sampling or elicitation
+   * requests, while one in the upstream's 2026-07-28 era can, through input_required rounds.
+   */
+  private async connect(): Promise<boolean> {
     const { verdict, connectTimeoutMs, logger } = this.dependencies;
-    const preferLegacy = this.spec.clientEra === 'legacy';
+    // A 2025-era client gets the 2025 handshake where the upstream still speaks it, so logging,
+    // resource subscriptions and in-stream sampling keep their meaning end to end.
+    const legacyForClient = this.spec.clientEra === 'legacy' && verdict.era !== 'legacy';
     const prior = verdict.connectPriorFor(this.spec.clientEra);
     const log = { server: this.spec.server, sessionKey: this.spec.sessionKey };
     // A 404 is handled (the session is re-created); it is not worth a warning each time.
@@ -278,14 +299,27 @@ export class UpstreamClientSession {
       await this.client.connect(this.transport, { timeout: connectTimeoutMs, ...(prior && { prior }) });
     } catch (error) {
       this.ended = true;
+      // Refused (not unreachable): 2025-era clients get the upstream's own era from now on.
+      if (legacyForClient && isRefusal(error)) verdict.refuseLegacy();
       // A verdict that no longer connects may be stale: the next connection probes again.
-      if (preferLegacy && verdict.era !== 'legacy') verdict.refuseLegacy();
       else if (prior) verdict.forget();
       await withDeadline(this.client.close(), 2_000);
       throw error;
     }
     if (!prior) verdict.remember(this.client);
+    if (legacyForClient && this.era === 'legacy' && this.servesWithoutSessions()) {
+      verdict.refuseLegacy();
+      logger.info(log, 'upstream serves 2025 requests without sessions; 2025-era clients get its own era');
+      this.ended = true;
+      await withDeadline(this.client.close(), 2_000);
+      return false;
+    }
     this.readProgress(this.transport);
+    return true;
+  }
+
+  private servesWithoutSessions(): boolean {
+    return this.transport instanceof StreamableHTTPClientTransport && this.transport.sessionId === undefined;
   }
 
   /** Sees each message before the SDK does, in arrival order, and delivers progress at once. */

@@ -60,7 +60,10 @@ export class EraVerdict {
     return this.connectPrior();
   }
 
-  /** The upstream refused the 2025 handshake: 2025-era clients get sessions of its own era. */
+  /**
+   * The upstream refused the 2025 handshake, or serves it without sessions (it could not send a
+   * 2025-era client requests then): 2025-era clients get sessions of its own era.
+   */
   refuseLegacy(): void {
     this.legacyRefused = true;
   }

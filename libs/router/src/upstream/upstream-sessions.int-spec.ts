@@ -228,6 +228,17 @@ describe('a 2026-07-28 upstream', () => {
     });
   });
 
+  it('opens a 2025-era caller’s session in its own era, since it serves 2025 requests without sessions', async () => {
+    const result = await pool
+      .get('modern')!
+      .request(
+        'tools/call',
+        { name: 'whoami' },
+        { client: downstreamClient({ sessionKey: 'm3' }), timeoutMs: 5_000 },
+      );
+    expect(resultJson(result)).toMatchObject({ era: 'modern' });
+  });
+
   it('resolves input_required rounds for a 2025-era caller through its hooks', async () => {
     const hooks = new RecordingHooks(() => ({ action: 'accept', content: { sure: true } }));
     const result = await pool
