@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, ServiceProcess } from '@gateway/testing';
 
@@ -8,6 +9,8 @@ export interface DistributedTopology {
   readonly processes: Map<ServiceName, ServiceProcess>;
   readonly httpUrl: Record<ServiceName, string>;
   readonly mcpUrl: string;
+  /** The key ingress seals session ids with (the same for every ingress process). */
+  readonly sessionKey: Buffer;
   /** Starts one service (again) with the topology's settings. */
   start(service: ServiceName): ServiceProcess;
   stop(): Promise<void>;
@@ -28,8 +31,10 @@ export async function startDistributedTopology(options: {
     AUTH_GRPC_ADDRESS: `127.0.0.1:${await freePort()}`,
     POLICY_GRPC_ADDRESS: `127.0.0.1:${await freePort()}`,
   };
+  const sessionKey = randomBytes(32);
   const env: NodeJS.ProcessEnv = {
     GATEWAY_BUS: 'kafka',
+    INGRESS_SESSION_KEY: sessionKey.toString('hex'),
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
     DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://gateway:gateway@127.0.0.1:55432/gateway',
     OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
@@ -59,6 +64,7 @@ export async function startDistributedTopology(options: {
     processes,
     httpUrl,
     mcpUrl: `${httpUrl.ingress}/mcp`,
+    sessionKey,
     start,
     stop: async () => {
       await Promise.all([...processes.values()].map((process) => process.stop()));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client as PgClient, Pool } from 'pg';
 import { CallEvent, type CallEventValue } from '@gateway/contracts';
+import { openSession, SealedBox } from '@gateway/mcp';
 import { KafkaEventBus, publishEvent } from '@gateway/platform';
 import { OtlpReceiver, repositoryRoot, waitFor } from '@gateway/testing';
 import { AuditTrail } from './audit-trail';
@@ -64,7 +65,9 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   }
 
   /** The audit records of one session and method, once there are `count` of them. */
-  async function recordsOnceThere(sessionId: string, method: string, count: number) {
+  /** Audit records name a session by the identity inside its sealed id, never by the id itself. */
+  async function recordsOnceThere(sealedSessionId: string, method: string, count: number) {
+    const sessionId = openSession(new SealedBox(topology.sessionKey), sealedSessionId)!.sid;
     return waitFor(
       async () => {
         const records = await audit.events({ sessionId, method });
@@ -88,6 +91,8 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
         // Small, so an outage of a few calls already spills events to the disk spool.
         BUS_BUFFER_MAX_MESSAGES: '5',
         ROUTER_HEARTBEAT_INTERVAL_MS: '1000',
+        // Every list fans out to the upstreams, so the fan-out trace test sees one whatever ran before.
+        ROUTER_LIST_CACHE_TTL_MS: '0',
         INGRESS_HEARTBEAT_INTERVAL_MS: '1000',
         TELEMETRY_LAG_INTERVAL_MS: '1000',
       },
@@ -356,6 +361,37 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
         ]);
       }
       expect((await audit.verify()).ok).toBe(true);
+    } finally {
+      await end();
+    }
+  });
+
+  it('keeps a downstream session when its router is killed mid-session: the next call succeeds', async () => {
+    const { client, end } = await connectClient(topology.mcpUrl);
+    try {
+      const before = await client.callTool({ name: 'everything_get-sum', arguments: { a: 1, b: 2 } });
+      expect(textOf(before)).toContain('3');
+
+      const router = topology.processes.get('router')!;
+      process.kill(router.pid, 'SIGKILL');
+      await router.exit();
+      const restarted = topology.start('router');
+      await restarted.waitUntilReady(topology.httpUrl.router, 90_000);
+      await waitFor(upstreamsReady, {
+        timeoutMs: 60_000,
+        description: 'the new router to connect both upstreams',
+      });
+      // ingress notices the router is back on its own probe; no request of the session has been
+      // made meanwhile, and the session's upstream sessions died with the old router.
+      await waitFor(async () => (await fetch(`${topology.httpUrl.ingress}/readyz`)).status === 200, {
+        timeoutMs: 30_000,
+        description: 'ingress to see the router again',
+      });
+
+      const after = await client.callTool({ name: 'everything_get-sum', arguments: { a: 20, b: 22 } });
+      expect(textOf(after)).toContain('42');
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain('trace-fixture_request-meta');
     } finally {
       await end();
     }

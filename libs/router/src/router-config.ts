@@ -7,6 +7,11 @@ const routerEnvSchema = z.object({
   REGISTRY_GRPC_ADDRESS: envFields.grpcAddress('127.0.0.1:50052'),
   ROUTER_CALL_TIMEOUT_MS: envFields.milliseconds(60_000),
   ROUTER_LIST_TIMEOUT_MS: envFields.milliseconds(5_000),
+  ROUTER_LIST_CACHE_TTL_MS: z.coerce
+    .number({ error: 'expected a duration in milliseconds' })
+    .int('expected a whole number of milliseconds')
+    .nonnegative('expected 0 (no caching) or more milliseconds')
+    .default(5 * 60_000),
   ROUTER_CONNECT_TIMEOUT_MS: envFields.milliseconds(20_000),
   ROUTER_RESTART_BACKOFF_MS: envFields.milliseconds(250),
   ROUTER_RESTART_BACKOFF_MAX_MS: envFields.milliseconds(30_000),
@@ -23,6 +28,8 @@ export interface RouterConfig {
   readonly instanceId: string;
   readonly callTimeoutMs: number;
   readonly listTimeoutMs: number;
+  /** Aggregated lists are served from cache this long at most (list_changed clears them sooner). */
+  readonly listCacheTtlMs: number;
   readonly connectTimeoutMs: number;
   readonly restartBackoff: { readonly initialMs: number; readonly maxMs: number };
   /** How often this replica reports its upstreams on mcp.gateway.instances.v1. */
@@ -37,6 +44,7 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     instanceId: parsed.ROUTER_INSTANCE_ID,
     callTimeoutMs: parsed.ROUTER_CALL_TIMEOUT_MS,
     listTimeoutMs: parsed.ROUTER_LIST_TIMEOUT_MS,
+    listCacheTtlMs: parsed.ROUTER_LIST_CACHE_TTL_MS,
     connectTimeoutMs: parsed.ROUTER_CONNECT_TIMEOUT_MS,
     restartBackoff: {
       initialMs: parsed.ROUTER_RESTART_BACKOFF_MS,

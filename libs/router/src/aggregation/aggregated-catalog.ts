@@ -39,6 +39,11 @@ export interface AggregatedCatalogOptions {
    * calling names that do not exist cannot make every upstream list again on every call.
    */
   readonly missRefreshMinAgeMs?: number;
+  /**
+   * How long a stored list is served without asking the upstream again (default: until its
+   * list_changed). A bound catches upstreams that change without saying so.
+   */
+  readonly maxListAgeMs?: number;
   readonly now?: () => number;
   readonly logger?: CatalogLogger;
 }
@@ -79,6 +84,7 @@ export class AggregatedCatalog {
   private readonly listeners = new Set<CatalogChangeListener>();
   private readonly cache: SourceListCache;
   private readonly missRefreshMinAgeMs: number;
+  private readonly maxListAgeMs: number;
   private readonly logger: CatalogLogger;
   /** Bumped whenever a list is stored or dropped, so memoized names are rebuilt. */
   private version = 0;
@@ -91,6 +97,7 @@ export class AggregatedCatalog {
       onStored: () => (this.version += 1),
     });
     this.missRefreshMinAgeMs = options.missRefreshMinAgeMs ?? 1000;
+    this.maxListAgeMs = options.maxListAgeMs ?? Number.POSITIVE_INFINITY;
     this.logger = options.logger ?? createLogger('aggregated-catalog');
     for (const source of sources) this.sources.set(source.serverId, source);
     this.relabel();
@@ -252,7 +259,7 @@ export class AggregatedCatalog {
     exposure: Exposure,
     maxAgeMs?: number,
   ): Promise<SourceItems<CatalogItems[K]>[]> {
-    return listEverySource(this.cache, kind, exposure, this.logger, maxAgeMs);
+    return listEverySource(this.cache, kind, exposure, this.logger, maxAgeMs ?? this.maxListAgeMs);
   }
 
   private emit(source: CatalogSource, kinds: readonly ListChangedKind[]): void {
