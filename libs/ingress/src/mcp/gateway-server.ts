@@ -67,6 +67,9 @@ export function createGatewayServer(
       options.instructions ?? 'Tools, resources and prompts of every MCP server behind this gateway.',
   });
   const forward = async (request: JSONRPCRequest, context: ServerContext): Promise<Result> => {
+    // A cancelled request gets no response (the spec says so), so nothing would ever end the
+    // stream the client opened for it: end it here.
+    context.mcpReq.signal.addEventListener('abort', () => context.http?.closeSSE?.(), { once: true });
     const forwarded: ForwardedRequest = {
       method: request.method,
       params: request.params as Record<string, unknown> | undefined,
