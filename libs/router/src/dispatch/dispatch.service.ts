@@ -353,7 +353,7 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Runs an operation on every ready upstream the view shows that offers a capability. */
+  /** Runs an operation on every ready upstream the view shows that offers a capability ('' = any). */
   private async everyUpstreamOf(
     view: CatalogView | undefined,
     capability: string,
@@ -363,7 +363,9 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
       .all()
       .filter((server) => !view || viewServerNames(view).has(server.name))
       .filter(
-        (server) => server.state === 'ready' && server.capabilities(server.era ?? 'legacy')?.[capability],
+        (server) =>
+          server.state === 'ready' &&
+          (capability === '' || server.capabilities(server.era ?? 'legacy')?.[capability] !== undefined),
       );
     const outcomes = await Promise.allSettled(servers.map(operation));
     outcomes.forEach((outcome, index) => {
