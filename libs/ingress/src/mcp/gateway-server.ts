@@ -40,7 +40,7 @@ export interface GatewayServerHandlers {
   /** Serves one request through the router; the peer relays what the router sends meanwhile. */
   forward(request: ForwardedRequest, peer: ExchangePeer): Promise<ExchangeOutcome>;
   /** Turns a suspended exchange into what the client receives (a multi round-trip result). */
-  suspended?(outcome: Extract<ExchangeOutcome, { kind: 'suspended' }>, request: ForwardedRequest): Result;
+  suspended?(outcome: Extract<ExchangeOutcome, { kind: 'suspended' }>): Result;
   /** A client notification that the router should see. */
   notification?(notification: Notification): Promise<void>;
   /** Called once a request is answered, with the upstream that served it. */
@@ -107,7 +107,7 @@ export function createGatewayServer(
     if (outcome.kind === 'suspended') {
       if (!handlers.suspended)
         throw new ProtocolError(-32603, 'The request needs input this client cannot give');
-      return handlers.suspended(outcome, forwarded);
+      return handlers.suspended(outcome);
     }
     handlers.served?.(request.id, outcome.server, outcome.target);
     return outcome.result as Result;

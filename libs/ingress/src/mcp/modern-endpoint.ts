@@ -98,7 +98,7 @@ export class ModernEndpoint {
         return createGatewayServer(
           {
             forward: (request, peer) => this.forward(request, view, peer),
-            suspended: (outcome, request) => this.suspend(outcome, request),
+            suspended: (outcome) => this.suspend(outcome),
             served: (requestId, server, target) => recorder.annotate(requestId, server, target),
           },
           { methods: modernMethods },
@@ -150,10 +150,7 @@ export class ModernEndpoint {
     return this.router.exchange({ caller, client, method: request.method, params }, peer);
   }
 
-  private suspend(
-    outcome: { exchangeId: string; router: string; requests: RpcMessage[] },
-    _request: ForwardedRequest,
-  ): Result {
+  private suspend(outcome: { exchangeId: string; router: string; requests: RpcMessage[] }): Result {
     const inputRequests: Record<string, { method: string; params?: Record<string, unknown> }> = {};
     const ids: Record<string, string | number> = {};
     outcome.requests.forEach((message, index) => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { randomUUID } from 'node:crypto';
 import { lastValueFrom, Subject } from 'rxjs';
 import { GrpcPackages, RouterApi } from '@gateway/contracts';
-import { GatewayError, JsonRpcErrorCode } from '@gateway/mcp';
+import { errorReply, GatewayError, JsonRpcErrorCode, type RpcMessage } from '@gateway/mcp';
 import { createGrpcClient, ReadinessRegistry } from '@gateway/platform';
 import { INGRESS_CONFIG, type IngressConfig } from '../ingress-config';
 import { pickNode } from './router-ring';
@@ -13,15 +13,7 @@ export interface Caller {
   readonly sessionId: string;
 }
 
-/** A JSON-RPC message as it travels between the gateway's tiers. */
-export interface RpcMessage {
-  readonly jsonrpc: '2.0';
-  readonly id?: string | number;
-  readonly method?: string;
-  readonly params?: Record<string, unknown>;
-  readonly result?: unknown;
-  readonly error?: { code: number; message: string; data?: unknown };
-}
+export type { RpcMessage };
 
 /** The downstream side of one exchange: where the router's messages for the client go. */
 export interface ExchangePeer {
@@ -259,14 +251,7 @@ export class RouterGateway implements OnModuleInit, OnModuleDestroy {
     }
     void peer
       .request(message)
-      .catch((error: unknown): RpcMessage => ({
-        jsonrpc: '2.0',
-        id: message.id,
-        error: {
-          code: error instanceof GatewayError ? error.code : JsonRpcErrorCode.internalError,
-          message: error instanceof Error ? error.message : String(error),
-        },
-      }))
+      .catch((error: unknown) => errorReply(message.id, error))
       .then((reply) => {
         if (!up.closed) up.next({ reply: { id: String(message.id), messageJson: JSON.stringify(reply) } });
       });
@@ -295,14 +280,7 @@ export class RouterGateway implements OnModuleInit, OnModuleDestroy {
         }
         void handlers
           .onRequest(message)
-          .catch((error: unknown): RpcMessage => ({
-            jsonrpc: '2.0',
-            id: message.id,
-            error: {
-              code: JsonRpcErrorCode.internalError,
-              message: error instanceof Error ? error.message : String(error),
-            },
-          }))
+          .catch((error: unknown) => errorReply(message.id, error))
           .then((reply) => {
             if (!up.closed)
               up.next({ reply: { id: String(message.id), messageJson: JSON.stringify(reply) } });

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Subject } from 'rxjs';
 import type { RouterApi } from '@gateway/contracts';
-import { GatewayError, JsonRpcErrorCode } from '@gateway/mcp';
+import { GatewayError, JsonRpcErrorCode, type RpcMessage } from '@gateway/mcp';
 
-/** A JSON-RPC message as it travels between the gateway's tiers. */
-export interface RpcMessage {
-  readonly jsonrpc: '2.0';
-  readonly id?: string | number;
-  readonly method?: string;
-  readonly params?: Record<string, unknown>;
-  readonly result?: unknown;
-  readonly error?: { code: number; message: string; data?: unknown };
-}
+export type { RpcMessage };
 
 interface PendingAnswer {
   readonly message: RpcMessage;
