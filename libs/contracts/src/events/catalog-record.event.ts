@@ -27,7 +27,9 @@ export const ServerDefinitionSchema = z.object({
       replicas: z
         .array(z.url())
         .optional()
-        .describe('Further URLs of the same logical server; calls are balanced, sessions stay on their replica'),
+        .describe(
+          'Further URLs of the same logical server; calls are balanced, sessions stay on their replica',
+        ),
     })
     .optional(),
   sessions: z
