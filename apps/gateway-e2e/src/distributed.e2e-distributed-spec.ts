@@ -111,6 +111,58 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
     await administerServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
   });
 
+  it('traces a tools/list that fans out to two upstreams in one trace, and hands the trace to an stdio upstream in _meta', async () => {
+    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toEqual(
+        expect.arrayContaining(['everything_get-sum', 'trace-fixture_request-meta']),
+      );
+      const [listed] = await recordsOnceThere(sessionId, 'tools/list', 1);
+      const traceId = listed!.traceId!;
+      let seen: string[] = [];
+      const spans = await waitFor(
+        () => {
+          const found = otlp.spansOfTrace(traceId);
+          const names = new Set(found.map((span) => `${span.service}: ${span.name}`));
+          seen = [...names];
+          const complete =
+            names.has('router: tools/list everything') &&
+            names.has('router: tools/list trace-fixture') &&
+            found.some((span) => span.service === 'ingress') &&
+            found.some((span) => span.service === 'audit');
+          return complete ? found : undefined;
+        },
+        {
+          timeoutMs: 30_000,
+          description: `ingress, both upstream requests and audit in trace ${traceId}`,
+          onTimeout: () => `spans seen: ${seen.join(', ')}`,
+        },
+      );
+      const upstreamSpans = spans.filter((span) => span.name.startsWith('tools/list '));
+      expect(upstreamSpans).toHaveLength(2);
+      // Both upstream requests hang off the same router span: one fan-out, one trace.
+      expect(new Set(upstreamSpans.map((span) => span.parentSpanId)).size).toBe(1);
+
+      const called = await client.callTool({ name: 'trace-fixture_request-meta', arguments: {} });
+      const meta = JSON.parse(textOf(called)) as { traceparent?: string };
+      const [call] = await recordsOnceThere(sessionId, 'tools/call', 1);
+      const [, metaTraceId, metaParentId] = meta.traceparent?.split('-') ?? [];
+      expect(metaTraceId).toBe(call!.traceId);
+      await waitFor(
+        () =>
+          otlp
+            .spansOfTrace(call!.traceId!)
+            .some(
+              (span) => span.spanId === metaParentId && span.name === 'tools/call trace-fixture/request-meta',
+            ),
+        { timeoutMs: 30_000, description: 'the upstream span whose context the stdio upstream received' },
+      );
+    } finally {
+      await end();
+    }
+  });
+
   it('calls a tool end to end: result, audit record, /metrics counter, one trace across services', async () => {
     const { client, sessionId, end } = await connectClient(topology.mcpUrl);
     try {
@@ -144,52 +196,6 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
           return ['ingress', 'router', 'audit'].every((service) => found.has(service));
         },
         { timeoutMs: 30_000, description: `spans of ingress, router and audit in trace ${record!.traceId}` },
-      );
-    } finally {
-      await end();
-    }
-  });
-
-  it('traces a tools/list that fans out to two upstreams in one trace, and hands the trace to an stdio upstream in _meta', async () => {
-    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
-    try {
-      const { tools } = await client.listTools();
-      expect(tools.map((tool) => tool.name)).toEqual(
-        expect.arrayContaining(['everything_get-sum', 'trace-fixture_request-meta']),
-      );
-      const [listed] = await recordsOnceThere(sessionId, 'tools/list', 1);
-      const traceId = listed!.traceId!;
-      const spans = await waitFor(
-        () => {
-          const found = otlp.spansOfTrace(traceId);
-          const names = new Set(found.map((span) => `${span.service}: ${span.name}`));
-          const complete =
-            names.has('router: tools/list everything') &&
-            names.has('router: tools/list trace-fixture') &&
-            found.some((span) => span.service === 'ingress') &&
-            found.some((span) => span.service === 'audit');
-          return complete ? found : undefined;
-        },
-        { timeoutMs: 30_000, description: `ingress, both upstream requests and audit in trace ${traceId}` },
-      );
-      const upstreamSpans = spans.filter((span) => span.name.startsWith('tools/list '));
-      expect(upstreamSpans).toHaveLength(2);
-      // Both upstream requests hang off the same router span: one fan-out, one trace.
-      expect(new Set(upstreamSpans.map((span) => span.parentSpanId)).size).toBe(1);
-
-      const called = await client.callTool({ name: 'trace-fixture_request-meta', arguments: {} });
-      const meta = JSON.parse(textOf(called)) as { traceparent?: string };
-      const [call] = await recordsOnceThere(sessionId, 'tools/call', 1);
-      const [, metaTraceId, metaParentId] = meta.traceparent?.split('-') ?? [];
-      expect(metaTraceId).toBe(call!.traceId);
-      await waitFor(
-        () =>
-          otlp
-            .spansOfTrace(call!.traceId!)
-            .some(
-              (span) => span.spanId === metaParentId && span.name === 'tools/call trace-fixture/request-meta',
-            ),
-        { timeoutMs: 30_000, description: 'the upstream span whose context the stdio upstream received' },
       );
     } finally {
       await end();

@@ -3,6 +3,8 @@ export interface WaitOptions {
   readonly intervalMs?: number;
   /** What is awaited, for the timeout message. */
   readonly description?: string;
+  /** What was seen instead, added to the timeout message. */
+  readonly onTimeout?: () => string;
 }
 
 /**
@@ -25,7 +27,8 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${reason}`);
+      const seen = options.onTimeout ? `; ${options.onTimeout()}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${reason}${seen}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

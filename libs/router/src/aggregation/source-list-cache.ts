@@ -44,7 +44,9 @@ export class SourceListCache {
     if (cached && this.options.now() - cached.fetchedAt < maxAgeMs) {
       return Promise.resolve({ items: cached.items as readonly CatalogItems[K][] });
     }
-    const pending = this.inFlight.get(key) ?? this.startFetch(source, kind, key);
+    // With no caching at all (a maximum age of 0) every list asks the upstream itself.
+    const shared = maxAgeMs > 0 ? this.inFlight.get(key) : undefined;
+    const pending = shared ?? this.startFetch(source, kind, key);
     return pending as Promise<SourceListOutcome<K>>;
   }
 

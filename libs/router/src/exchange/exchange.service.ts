@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import { type Observable, Subject } from 'rxjs';
 import type { RouterApi } from '@gateway/contracts';
 import { JsonRpcErrorCode } from '@gateway/mcp';
@@ -18,11 +19,15 @@ export class ExchangeService implements OnModuleDestroy {
   constructor(private readonly dispatcher: DispatchService) {}
 
   exchange(up: Observable<RouterApi.ExchangeRequest>): Observable<RouterApi.ExchangeResponse> {
+    // The stream's frames arrive in whatever context the HTTP/2 session emits them in; the
+    // request is served in the context of its own call (its server span), so its upstream
+    // requests belong to its trace.
+    const callContext = context.active();
     const down = new Subject<RouterApi.ExchangeResponse>();
     let channel: RequestChannel | undefined;
     up.subscribe({
       next: (frame) => {
-        if (frame.start) channel = this.begin(frame.start, down);
+        if (frame.start) channel = context.with(callContext, () => this.begin(frame.start!, down));
         else if (frame.reply) channel?.answer(frame.reply);
         else if (frame.cancel !== undefined) channel?.cancel(frame.cancel || 'cancelled');
       },
