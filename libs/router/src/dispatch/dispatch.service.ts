@@ -222,7 +222,6 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
     channel: RequestChannel,
   ): Promise<RouterApi.DispatchResponse> {
     let route: { server: string; target: string } = { server: '', target: '' };
-    this.syncSources();
     try {
       const params = parseParams(request.paramsJson);
       const view = this.viewOf(request.client);
