@@ -1,6 +1,8 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError, JsonRpcErrorCode } from '@gateway/mcp';
-import { toRpcError } from './dispatch.service';
+import { InMemorySource } from '../aggregation/in-memory-source.fixture';
+import { loadRouterConfig } from '../router-config';
+import { DispatchService, toRpcError } from './dispatch.service';
 
 describe('toRpcError', () => {
   it('keeps the code, message and data of a gateway error', () => {
@@ -24,5 +26,28 @@ describe('toRpcError', () => {
 
   it('answers anything else as an internal error', () => {
     expect(toRpcError(new TypeError('boom'))).toEqual({ code: -32603, message: 'boom', dataJson: '' });
+  });
+});
+
+describe('DispatchService catalog caching', () => {
+  const echo = { name: 'echo', inputSchema: { type: 'object' as const } };
+
+  async function upstreamListsAfterTwoLists(listCacheTtlMs: string): Promise<number> {
+    const config = loadRouterConfig({ ROUTER_LIST_CACHE_TTL_MS: listCacheTtlMs });
+    // Only the catalog is used here; the pool, views and attachments come in at module init.
+    const service = new DispatchService(undefined as never, undefined as never, undefined as never, config);
+    const source = new InMemorySource('one', 'one', { tools: [echo] });
+    service.catalog.addSource(source);
+    await service.catalog.list('tools');
+    await service.catalog.list('tools');
+    return source.callsOf('tools');
+  }
+
+  it('serves a second list from cache under the default ROUTER_LIST_CACHE_TTL_MS', async () => {
+    await expect(upstreamListsAfterTwoLists('300000')).resolves.toBe(1);
+  });
+
+  it('asks the upstream for every list when ROUTER_LIST_CACHE_TTL_MS is 0', async () => {
+    await expect(upstreamListsAfterTwoLists('0')).resolves.toBe(2);
   });
 });

@@ -121,6 +121,8 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.catalog = new AggregatedCatalog([], {
       defaultDeadlineMs: config.listTimeoutMs,
+      // 0 turns caching off: every list asks every upstream.
+      maxListAgeMs: config.listCacheTtlMs,
       logger: this.logger,
     });
   }
