@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, waitFor } from '@gateway/testing';
+import { type ChildProcessSupervisor, freePort, type Supervised, waitFor } from '@gateway/testing';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import type { ChildProcessSupervisor, Supervised } from './child-process.supervisor';
 
 export interface StartedGateway {
   /** The gateway's own endpoint, /mcp. */

@@ -33,7 +33,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ChildProcessSupervisor } from './child-process.supervisor';
+import { ChildProcessSupervisor } from '@gateway/testing';
 import { judge, renderFailures, renderTable, type Verdict } from './conformance-report';
 import { loadRequirements, revisions, runSuite, type Revision, type SuiteRun } from './conformance-suite';
 import { startFixture } from './fixture.launcher';

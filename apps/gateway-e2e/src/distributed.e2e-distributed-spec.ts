@@ -8,9 +8,15 @@ import { Client as PgClient, Pool } from 'pg';
 import { CallEvent, type CallEventValue } from '@gateway/contracts';
 import { openSession, SealedBox } from '@gateway/mcp';
 import { KafkaEventBus, publishEvent } from '@gateway/platform';
-import { OtlpReceiver, repositoryRoot, waitFor } from '@gateway/testing';
+import {
+  type DistributedTopology,
+  OtlpReceiver,
+  repositoryRoot,
+  services,
+  startDistributedTopology,
+  waitFor,
+} from '@gateway/testing';
 import { AuditTrail } from './audit-trail';
-import { type DistributedTopology, services, startDistributedTopology } from './distributed-topology';
 import { connectClient, counterValue } from './mcp-client';
 
 jest.setTimeout(600_000);

@@ -84,6 +84,44 @@ export class ChildProcessSupervisor {
     return supervised;
   }
 
+  /**
+   * Starts a server that prints "listening <url>" once it accepts connections, and waits for
+   * that line; a child that exits first, or stays silent past timeoutMs, is an error.
+   */
+  async startListening(
+    name: string,
+    command: string,
+    args: readonly string[],
+    options: Omit<ChildOptions, 'onStdoutLine'> & { readonly timeoutMs: number },
+  ): Promise<{ readonly url: string; readonly process: Supervised }> {
+    let announce: (url: string) => void = () => undefined;
+    const announced = new Promise<string>((resolve) => (announce = resolve));
+    const child = this.start(name, command, args, {
+      ...options,
+      onStdoutLine: (line) => {
+        const url = /^listening (\S+)$/.exec(line.trim())?.[1];
+        if (url) announce(url);
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      announced,
+      child.exited.then((code) => new Error(`${name} exited with ${code} before listening`)),
+      new Promise<Error>((resolve) => {
+        timer = setTimeout(
+          () => resolve(new Error(`${name} did not listen within ${options.timeoutMs} ms`)),
+          options.timeoutMs,
+        );
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome instanceof Error) {
+      await child.stop();
+      throw new Error(`${outcome.message} (log: ${child.logFile})`);
+    }
+    return { url: outcome, process: child };
+  }
+
   /** Runs a child to its end, stopping it once timeoutMs has passed. */
   async run(
     name: string,

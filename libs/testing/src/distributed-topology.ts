@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort, ServiceProcess } from '@gateway/testing';
+import { freePort } from './free-port';
+import { ServiceProcess } from './service-process';
 
 export const services = ['registry', 'auth', 'policy', 'audit', 'telemetry', 'router', 'ingress'] as const;
 export type ServiceName = (typeof services)[number];
@@ -11,16 +12,19 @@ export interface DistributedTopology {
   readonly mcpUrl: string;
   /** The key ingress seals session ids with (the same for every ingress process). */
   readonly sessionKey: Buffer;
-  /** Starts one service (again) with the topology's settings. */
-  start(service: ServiceName): ServiceProcess;
+  /** Starts one service (again) with the topology's settings, plus `env` where given. */
+  start(service: ServiceName, env?: NodeJS.ProcessEnv): ServiceProcess;
   stop(): Promise<void>;
 }
 
 /** Each service as its own process on free loopback ports, against the real Kafka and Postgres. */
 export async function startDistributedTopology(options: {
   readonly logDir: string;
-  readonly otlpEndpoint: string;
+  /** Where every service exports its traces (OTLP over HTTP, JSON); none when absent. */
+  readonly otlpEndpoint?: string;
   readonly extraEnv?: NodeJS.ProcessEnv;
+  /** Node.js options per service, e.g. --cpu-prof for a profile. */
+  readonly nodeArgs?: (service: ServiceName) => readonly string[];
 }): Promise<DistributedTopology> {
   const httpPorts = Object.fromEntries(
     await Promise.all(services.map(async (name) => [name, await freePort()])),
@@ -37,10 +41,12 @@ export async function startDistributedTopology(options: {
     INGRESS_SESSION_KEY: sessionKey.toString('hex'),
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
     DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://gateway:gateway@127.0.0.1:55432/gateway',
-    OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
-    // The test receiver reads OTLP as JSON.
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_BSP_SCHEDULE_DELAY: '200',
+    ...(options.otlpEndpoint !== undefined && {
+      OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
+      // The test receiver reads OTLP as JSON.
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    }),
     INGRESS_PORT: String(httpPorts.ingress),
     ...Object.fromEntries(
       services
@@ -51,12 +57,17 @@ export async function startDistributedTopology(options: {
     ...options.extraEnv,
   };
   const processes = new Map<ServiceName, ServiceProcess>();
-  const start = (service: ServiceName): ServiceProcess => {
-    const process = new ServiceProcess({ app: service, logDir: join(options.logDir, service), env });
+  const start = (service: ServiceName, overrides: NodeJS.ProcessEnv = {}): ServiceProcess => {
+    const process = new ServiceProcess({
+      app: service,
+      logDir: join(options.logDir, service),
+      env: { ...env, ...overrides },
+      nodeArgs: options.nodeArgs?.(service),
+    });
     processes.set(service, process);
     return process;
   };
-  services.forEach(start);
+  services.forEach((service) => start(service));
   const httpUrl = Object.fromEntries(
     services.map((name) => [name, `http://127.0.0.1:${httpPorts[name]}`]),
   ) as Record<ServiceName, string>;

@@ -3,7 +3,9 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort, repositoryRoot, waitFor } from '@gateway/testing';
+import { freePort } from './free-port';
+import { repositoryRoot } from './service-process';
+import { waitFor } from './wait-for';
 
 export type EverythingTransport = 'sse' | 'streamableHttp';
 

@@ -11,6 +11,8 @@ export interface ServiceProcessOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Where stdout and stderr go, for reading after a failure. */
   readonly logDir: string;
+  /** Node.js options before the entry point, e.g. --cpu-prof. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** A built app (dist/) running as a child process, as in production. */
@@ -26,7 +28,11 @@ export class ServiceProcess {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     this.child = spawn(
       process.execPath,
-      ['--enable-source-maps', join(repositoryRoot, 'dist', 'apps', options.app, 'src', 'main.js')],
+      [
+        '--enable-source-maps',
+        ...(options.nodeArgs ?? []),
+        join(repositoryRoot, 'dist', 'apps', options.app, 'src', 'main.js'),
+      ],
       {
         cwd: repositoryRoot,
         env: {

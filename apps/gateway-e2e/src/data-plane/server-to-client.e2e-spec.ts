@@ -13,7 +13,7 @@ import {
   type Progress,
   ResourceUpdatedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { waitFor } from '@gateway/testing';
+import { EverythingServer, waitFor } from '@gateway/testing';
 import {
   connectLegacyClient,
   connectModernClient,
@@ -21,7 +21,6 @@ import {
   toolResultText,
 } from './downstream-client.factory';
 import { EmbeddedGateway } from './embedded-gateway.fixture';
-import { EverythingServer } from './everything-server.fixture';
 import {
   inSession,
   jsonRpc,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repositoryRoot } from '@gateway/testing';
+import { EverythingServer, repositoryRoot } from '@gateway/testing';
 import {
   connectDownstream,
   type DownstreamConnection,
@@ -10,7 +10,6 @@ import {
   toolResultText,
 } from './downstream-client.factory';
 import { EmbeddedGateway } from './embedded-gateway.fixture';
-import { EverythingServer } from './everything-server.fixture';
 
 jest.setTimeout(30_000);
 
