@@ -84,7 +84,8 @@ describe('audit on PGlite', () => {
       let appended = 0;
       jest.spyOn(repository, 'recordMany').mockImplementation(async (entries) => {
         const result = await recordMany(entries);
-        appended += 1;
+        // Events come in batches: what counts is how many were appended.
+        appended += entries.length;
         return result;
       });
       const sessionId = 'pglite-session';

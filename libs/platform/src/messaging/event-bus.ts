@@ -22,12 +22,20 @@ export interface IncomingMessage {
 /** Throwing makes the bus redeliver the message (after a backoff); returning acknowledges it. */
 export type MessageHandler = (message: IncomingMessage) => Promise<void>;
 
+/** Consecutive messages of one partition, in offset order; acknowledged together on success. */
+export type BatchHandler = (messages: readonly IncomingMessage[]) => Promise<void>;
+
 export interface SubscriptionOptions {
   readonly topic: string;
   /** Consumers sharing a group id share the work; each group sees every message. */
   readonly groupId: string;
   /** Read the topic from its start (state topics) instead of from the group's committed offset. */
   readonly fromBeginning?: boolean;
+}
+
+export interface BatchSubscriptionOptions extends SubscriptionOptions {
+  /** The most messages one call gets: whatever is waiting on the partition, up to this many. */
+  readonly maxBatchSize: number;
 }
 
 export interface Subscription {
@@ -75,6 +83,12 @@ export interface EventBus {
   publish(message: OutgoingMessage): void;
   /** Starts consuming; survives broker outages by reconnecting on its own. */
   subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription>;
+  /**
+   * Like subscribe, for handlers that do better with many messages at once (one database
+   * transaction for a batch). A handler that throws gets the whole batch again; one that rejects
+   * a batch as unprocessable gets its messages one by one, so only the bad one is skipped.
+   */
+  subscribeBatches(options: BatchSubscriptionOptions, handler: BatchHandler): Promise<Subscription>;
   /** Creates missing topics with their partitions and cleanup policy; idempotent. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   health(): BusHealth;

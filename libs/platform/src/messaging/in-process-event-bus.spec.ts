@@ -156,6 +156,65 @@ describe('InProcessEventBus', () => {
     await single.close();
   });
 
+  describe('batches', () => {
+    const single: TopicSpec = { ...stream, name: 'test.batched', partitions: 1 };
+
+    it('hands over what waits on a partition at once, up to the batch size, in order', async () => {
+      await bus.ensureTopics([single]);
+      const batches: number[][] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await bus.subscribeBatches(
+        { topic: single.name, groupId: 'batched', maxBatchSize: 3 },
+        async (messages) => {
+          batches.push(messages.map((message) => message.value as number));
+          if (batches.length === 1) await held;
+        },
+      );
+      bus.publish({ topic: single.name, key: 'k', value: 0 });
+      await waitFor(() => batches.length === 1);
+      // While the first batch is being handled, five more arrive: they come as 3 + 2.
+      for (let n = 1; n <= 5; n += 1) bus.publish({ topic: single.name, key: 'k', value: n });
+      release();
+      await waitFor(() => batches.length === 3);
+      expect(batches).toEqual([[0], [1, 2, 3], [4, 5]]);
+    });
+
+    it('redelivers a whole batch whose handler threw', async () => {
+      await bus.ensureTopics([single]);
+      const batches: number[][] = [];
+      await bus.subscribeBatches({ topic: single.name, groupId: 'retried', maxBatchSize: 10 }, (messages) => {
+        batches.push(messages.map((message) => message.value as number));
+        return batches.length === 1 ? Promise.reject(new Error('database down')) : Promise.resolve();
+      });
+      bus.publish({ topic: single.name, key: 'k', value: 1 });
+      await waitFor(() => batches.length === 2);
+      expect(batches[1]).toEqual(batches[0]);
+    });
+
+    it('splits a batch holding a message that breaks its contract, and skips only that one', async () => {
+      await bus.ensureTopics([single]);
+      const handled: number[] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await bus.subscribeBatches(
+        { topic: single.name, groupId: 'strict', maxBatchSize: 10 },
+        async (messages) => {
+          const values = messages.map((message) => message.value as number);
+          if (values.includes(0)) await held;
+          if (values.includes(2)) throw new InvalidEventError(single.name, [], 'missing eventId');
+          handled.push(...values);
+        },
+      );
+      bus.publish({ topic: single.name, key: 'k', value: 0 });
+      await waitFor(() => bus.consumerLag(['strict']).then((lags) => lags[0]?.lag === 1));
+      for (let n = 1; n <= 3; n += 1) bus.publish({ topic: single.name, key: 'k', value: n });
+      release();
+      await waitFor(() => handled.includes(3));
+      expect(handled).toEqual([0, 1, 3]);
+    });
+  });
+
   it('keeps per-key order while partitions are handled concurrently', async () => {
     const seen = new Map<string, number[]>();
     await bus.subscribe({ topic: stream.name, groupId: 'ordered' }, async (message) => {

@@ -2,6 +2,8 @@ import { isUnprocessable } from './publish-event';
 import type { TopicSpec } from '@gateway/contracts';
 import { createLogger, type Logger } from '../observability/logger';
 import type {
+  BatchHandler,
+  BatchSubscriptionOptions,
   BusHealth,
   EventBus,
   IncomingMessage,
@@ -15,7 +17,7 @@ import { EventBusClosedError } from './event-bus-closed.error';
 import { parseValue, serializeValue } from './message-codec';
 import { type StoredRecord, TopicLog } from './in-process-topic-log';
 import { Backoff, type BackoffOptions, defaultBackoff, errorMessage, sleep } from '../retry/backoff';
-import { injectTraceContext, runInConsumerSpan } from './trace-propagation';
+import { injectTraceContext, runInConsumerSpans } from './trace-propagation';
 
 export interface InProcessEventBusOptions {
   /** Records kept per partition of a non-compacted topic (the tail a late subscriber can read). */
@@ -26,7 +28,8 @@ export interface InProcessEventBusOptions {
 }
 
 interface Member {
-  readonly handler: MessageHandler;
+  readonly handler: BatchHandler;
+  readonly maxBatchSize: number;
   readonly abort: AbortController;
   /** Deliveries in progress, so closing the subscription can wait for them. */
   readonly inFlight: Set<Promise<boolean>>;
@@ -98,10 +101,19 @@ export class InProcessEventBus implements EventBus {
   }
 
   subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription> {
+    return this.subscribeBatches({ ...options, maxBatchSize: 1 }, ([message]) => handler(message!));
+  }
+
+  subscribeBatches(options: BatchSubscriptionOptions, handler: BatchHandler): Promise<Subscription> {
     if (this.closed) return Promise.reject(new EventBusClosedError('The event bus is closed'));
     const topic = this.topicState(options.topic);
     const group = topic.groups.get(options.groupId) ?? this.createGroup(topic, options);
-    const member: Member = { handler, abort: new AbortController(), inFlight: new Set() };
+    const member: Member = {
+      handler,
+      maxBatchSize: Math.max(1, options.maxBatchSize),
+      abort: new AbortController(),
+      inFlight: new Set(),
+    };
     group.members.push(member);
     this.scheduleAll(options.topic, group);
     return Promise.resolve({ close: () => this.leave(options.topic, group, member) });
@@ -230,12 +242,19 @@ export class InProcessEventBus implements EventBus {
   private async pump(topicName: string, group: GroupState, partition: number): Promise<void> {
     const log = this.topics.get(topicName)?.log.partitions[partition];
     for (;;) {
-      const record = log?.recordAtOrAfter(group.positions[partition] ?? 0);
       const member = group.memberFor(partition);
+      const records: StoredRecord[] = [];
+      for (let next = group.positions[partition] ?? 0; member && records.length < member.maxBatchSize;) {
+        const record = log?.recordAtOrAfter(next);
+        if (!record) break;
+        records.push(record);
+        next = record.offset + 1;
+      }
+      const last = records.at(-1);
       // The flag is cleared in the same tick as the last check, so no publish can slip between.
-      if (!record || !member || this.closed) break;
-      if (await this.deliver(member, topicName, group.groupId, partition, record)) {
-        group.positions[partition] = record.offset + 1;
+      if (!last || !member || this.closed) break;
+      if (await this.deliver(member, topicName, group.groupId, partition, records)) {
+        group.positions[partition] = last.offset + 1;
       }
     }
     group.pumping[partition] = false;
@@ -247,9 +266,9 @@ export class InProcessEventBus implements EventBus {
     topic: string,
     groupId: string,
     partition: number,
-    record: StoredRecord,
+    records: readonly StoredRecord[],
   ): Promise<boolean> {
-    const delivery = this.deliverWithRetry(member, topic, groupId, partition, record);
+    const delivery = this.deliverWithRetry(member, topic, groupId, partition, records);
     member.inFlight.add(delivery);
     return delivery.finally(() => member.inFlight.delete(delivery));
   }
@@ -259,15 +278,23 @@ export class InProcessEventBus implements EventBus {
     topic: string,
     groupId: string,
     partition: number,
-    record: StoredRecord,
+    records: readonly StoredRecord[],
   ): Promise<boolean> {
     const backoff = new Backoff(this.retryBackoff);
+    const record = records[0]!;
     while (!member.abort.signal.aborted) {
-      const message = toIncomingMessage(topic, partition, record);
+      const messages = records.map((each) => toIncomingMessage(topic, partition, each));
       try {
-        await runInConsumerSpan('in-process', groupId, message, () => member.handler(message));
+        await runInConsumerSpans('in-process', groupId, messages, () => member.handler(messages));
         return true;
       } catch (error) {
+        if (isUnprocessable(error) && records.length > 1) {
+          // One of them breaks its contract: one by one, the others are handled and it is skipped.
+          for (const single of records) {
+            if (!(await this.deliverWithRetry(member, topic, groupId, partition, [single]))) return false;
+          }
+          return true;
+        }
         if (isUnprocessable(error)) {
           this.logger.error(
             { topic, groupId, partition, offset: record.offset, key: record.key, err: errorMessage(error) },

@@ -10,7 +10,7 @@ import { type Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import type { IncomingMessage, Subscription } from './event-bus';
 import { KafkaEventBus } from './kafka-event-bus';
-import { parseEvent, publishEvent } from './publish-event';
+import { InvalidEventError, parseEvent, publishEvent } from './publish-event';
 import { waitFor } from './wait-for.test-helper';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -240,6 +240,34 @@ describe('KafkaEventBus against a real broker', () => {
       description: 'the second message',
     });
     expect(attempts).toEqual(['first', 'first', 'first', 'second']);
+  }, 60_000);
+
+  it('hands over batches of waiting messages in order, and splits one with a broken message', async () => {
+    const bus = newBus();
+    const spec = topic('batched', { partitions: 1 });
+    await bus.ensureTopics([spec]);
+    for (let n = 0; n < 12; n += 1) bus.publish({ topic: spec.name, key: 'k', value: n });
+    await bus.flush(10_000);
+    const batches: number[][] = [];
+    const handled: number[] = [];
+    await bus.subscribeBatches(
+      { topic: spec.name, groupId: groupId('batched'), fromBeginning: true, maxBatchSize: 5 },
+      (messages) => {
+        const values = messages.map((message) => message.value as number);
+        batches.push(values);
+        // 7 breaks its contract: its batch is handed over again message by message.
+        if (values.includes(7)) {
+          return Promise.reject(new InvalidEventError(spec.name, [], 'missing eventId'));
+        }
+        handled.push(...values);
+        return Promise.resolve();
+      },
+    );
+    await waitFor(() => handled.includes(11), { timeoutMs: 30_000, description: 'the last message' });
+    expect(handled).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11]);
+    // Already published and fetched together, the first five come as one batch.
+    expect(batches[0]).toEqual([0, 1, 2, 3, 4]);
+    expect(Math.max(...batches.map((batch) => batch.length))).toBe(5);
   }, 60_000);
 
   it('drops the oldest messages when the buffer is full, and delivers the rest in order', async () => {

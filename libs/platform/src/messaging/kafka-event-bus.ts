@@ -2,6 +2,8 @@ import type { TopicSpec } from '@gateway/contracts';
 import { Kafka } from 'kafkajs';
 import { createLogger, type Logger } from '../observability/logger';
 import type {
+  BatchHandler,
+  BatchSubscriptionOptions,
   BusHealth,
   EventBus,
   MessageHandler,
@@ -105,6 +107,10 @@ export class KafkaEventBus implements EventBus {
   }
 
   subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription> {
+    return this.subscribeBatches({ ...options, maxBatchSize: 1 }, ([message]) => handler(message!));
+  }
+
+  subscribeBatches(options: BatchSubscriptionOptions, handler: BatchHandler): Promise<Subscription> {
     if (this.closing) return Promise.reject(new EventBusClosedError('The event bus is closed'));
     const subscription = new KafkaSubscription(options, handler, {
       kafka: this.kafka,

@@ -1,10 +1,10 @@
 import { isUnprocessable } from './publish-event';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../observability/logger';
-import type { IncomingMessage, MessageHandler, Subscription, SubscriptionOptions } from './event-bus';
+import type { BatchHandler, BatchSubscriptionOptions, IncomingMessage, Subscription } from './event-bus';
 import { FailureReporter } from './failure-reporter';
 import { Backoff, type BackoffOptions, errorMessage, sleep } from '../retry/backoff';
-import { runInConsumerSpan } from './trace-propagation';
+import { runInConsumerSpans } from './trace-propagation';
 
 export interface KafkaSubscriptionOptions {
   readonly kafka: Kafka;
@@ -34,8 +34,8 @@ export class KafkaSubscription implements Subscription {
   private readonly logger: Logger;
 
   constructor(
-    private readonly subscription: SubscriptionOptions,
-    private readonly handler: MessageHandler,
+    private readonly subscription: BatchSubscriptionOptions,
+    private readonly handler: BatchHandler,
     private readonly options: KafkaSubscriptionOptions,
   ) {
     this.logger = options.logger.child({ topic: subscription.topic, groupId: subscription.groupId });
@@ -106,7 +106,7 @@ export class KafkaSubscription implements Subscription {
       topic: this.subscription.topic,
       fromBeginning: this.subscription.fromBeginning ?? false,
     });
-    await consumer.run({ eachMessage: (payload) => this.handle(payload) });
+    await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
   }
 
   private watch(consumer: Consumer, generation: number): void {
@@ -151,28 +151,49 @@ export class KafkaSubscription implements Subscription {
   }
 
   /**
-   * Calls the handler until it succeeds: returning lets kafkajs commit the offset, so a message
-   * is acknowledged only after its handler finished. Between attempts it heartbeats to keep the
-   * partition; a heartbeat that fails (rebalance, broker gone) throws out of eachMessage
-   * uncommitted, and whoever owns the partition next gets the message again.
+   * Hands the fetched messages over in chunks of at most maxBatchSize, resolving each chunk's
+   * offsets only after its handler succeeded, so kafkajs commits nothing unhandled. A chunk is
+   * retried until it succeeds, heartbeating between attempts to keep the partition; a heartbeat
+   * that fails (rebalance, broker gone) throws out of eachBatch uncommitted, and whoever owns the
+   * partition next gets the messages again.
    */
-  private async handle(payload: EachMessagePayload): Promise<void> {
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const size = Math.max(1, this.subscription.maxBatchSize);
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(start, start + size);
+      await this.handle(batch.topic, batch.partition, chunk, payload.heartbeat);
+      payload.resolveOffset(chunk.at(-1)!.offset);
+      await payload.heartbeat();
+    }
+  }
+
+  private async handle(
+    topic: string,
+    partition: number,
+    kafkaMessages: readonly KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const messages = kafkaMessages
+      .map((message) => this.toIncomingMessage(topic, partition, message))
+      .filter((message) => message !== undefined);
+    if (messages.length === 0) return;
     const backoff = new Backoff(this.options.handlerBackoff);
+    const first = messages[0]!;
     for (;;) {
-      const message = this.toIncomingMessage(payload);
-      if (message === undefined) return;
       try {
-        await runInConsumerSpan('kafka', this.subscription.groupId, message, () => this.handler(message));
+        await runInConsumerSpans('kafka', this.subscription.groupId, messages, () => this.handler(messages));
         return;
       } catch (error) {
+        if (isUnprocessable(error) && kafkaMessages.length > 1) {
+          // One of them breaks its contract: one by one, the others are handled and it is skipped.
+          for (const single of kafkaMessages) await this.handle(topic, partition, [single], heartbeat);
+          return;
+        }
         if (isUnprocessable(error)) {
           this.logger.error(
-            {
-              partition: payload.partition,
-              offset: payload.message.offset,
-              key: message.key,
-              err: errorMessage(error),
-            },
+            { partition, offset: first.offset, key: first.key, err: errorMessage(error) },
             'message breaks its contract; skipped',
           );
           return;
@@ -181,9 +202,10 @@ export class KafkaSubscription implements Subscription {
         const retryInMs = backoff.next();
         this.logger.warn(
           {
-            partition: payload.partition,
-            offset: payload.message.offset,
-            key: message.key,
+            partition,
+            offset: first.offset,
+            messages: messages.length,
+            key: first.key,
             err: errorMessage(error),
             retryInMs,
           },
@@ -191,14 +213,17 @@ export class KafkaSubscription implements Subscription {
         );
         await sleep(retryInMs, this.stopSignal.signal);
         if (this.closed) throw error;
-        await payload.heartbeat();
+        await heartbeat();
       }
     }
   }
 
   /** undefined for a value that is not JSON: no retry can fix it, so it is logged and skipped. */
-  private toIncomingMessage(payload: EachMessagePayload): IncomingMessage | undefined {
-    const { topic, partition, message } = payload;
+  private toIncomingMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): IncomingMessage | undefined {
     try {
       return {
         topic,

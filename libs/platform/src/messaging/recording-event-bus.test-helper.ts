@@ -9,6 +9,9 @@ export class RecordingBus implements EventBus {
   subscribe(): never {
     throw new Error('not used');
   }
+  subscribeBatches(): never {
+    throw new Error('not used');
+  }
   ensureTopics(): Promise<void> {
     return Promise.resolve();
   }

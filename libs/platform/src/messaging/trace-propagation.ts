@@ -54,6 +54,22 @@ export function extractTraceContext(headers: Readonly<Record<string, string>>): 
  * context, so the consumer's work (and its logs) belong to the trace that produced the event.
  * A failing attempt records the exception and an error status, then rethrows for redelivery.
  */
+/**
+ * One consumer span per message of a batch, each in its message's own trace, all around one
+ * piece of work: the batch is processed once, and every trace shows its processing.
+ */
+export function runInConsumerSpans(
+  system: MessagingSystem,
+  groupId: string,
+  messages: readonly IncomingMessage[],
+  work: () => Promise<void>,
+): Promise<void> {
+  return messages.reduceRight<() => Promise<void>>(
+    (inner, message) => () => runInConsumerSpan(system, groupId, message, inner),
+    work,
+  )();
+}
+
 export async function runInConsumerSpan(
   system: MessagingSystem,
   groupId: string,
