@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startBenchHttpServer } from './bench-http.server';
 import { serveBenchStdio } from './bench-stdio.server';
+import { onTermination } from '../on-termination';
 
 /**
  * The fast upstream of `npm run bench` (tools/bench): a 2025-era MCP server that does as little
@@ -40,17 +41,6 @@ function integer(option: string, text: string, min: number, max: number): number
     throw new Error(`${option}: expected an integer from ${min} to ${max}, got "${text}"`);
   }
   return value;
-}
-
-function onTermination(close: () => Promise<void>): void {
-  const stop = () => {
-    close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { startConformanceHttpServer } from './conformance-http.server';
 import { conformanceServerFactory } from './conformance-server.factory';
+import { onTermination } from '../on-termination';
 
 /**
  * The MCP server the official conformance suite (@modelcontextprotocol/conformance) is run
@@ -31,17 +32,6 @@ async function main(): Promise<void> {
   const server = await startConformanceHttpServer(port);
   onTermination(() => server.close());
   process.stdout.write(`listening ${server.url}\n`);
-}
-
-function onTermination(close: () => Promise<void>): void {
-  const stop = () => {
-    close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {
