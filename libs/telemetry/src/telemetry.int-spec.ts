@@ -125,6 +125,18 @@ describe('the telemetry service against Kafka, scraped and pushing OTLP', () => 
       OTEL_METRIC_EXPORT_INTERVAL: '300',
     });
     running.push(telemetry);
+    // The calls group is new: it starts at the end of the topic once its offsets are resolved,
+    // which comes after it joined (and readiness). Probe until one of its probes is counted, so
+    // the events below are surely after its starting point.
+    const probe = `probe-${runId}`;
+    await waitFor(
+      async () => {
+        publishEvent(bus, CallEvent, call({ target: probe, outcome: 'ok' }));
+        await bus.flush(5_000);
+        return samplesOf(await telemetry.metrics(), 'mcp_gateway_calls_total', { tool: probe }).length > 0;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, description: 'the calls consumer group to count a probe call' },
+    );
 
     publishEvent(bus, CallEvent, call({ target: tool, outcome: 'error', errorMessage: 'boom' }));
     publishEvent(bus, CallEvent, call({ target: tool, outcome: 'error', errorCode: -32603 }));
