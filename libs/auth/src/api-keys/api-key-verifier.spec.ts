@@ -21,12 +21,15 @@ describe('API key verification', () => {
     expect(verdictFor(stored, now)).toEqual({
       valid: true,
       reason: '',
+      expiresAtMs: 0,
       principal: {
         id: 'agent:build-bot',
         tenant: 'default',
         kind: 'agent',
         roles: ['developer'],
         scopes: ['mcp:tools'],
+        teams: [],
+        credentialId: 'key_1',
       },
     });
   });
@@ -36,6 +39,6 @@ describe('API key verification', () => {
     ['revoked', { ...stored, revokedAt: new Date('2026-11-21T11:00:00Z') }],
     ['expired', { ...stored, expiresAt: new Date('2026-11-21T11:59:59Z') }],
   ])('rejects a %s key', (reason, key) => {
-    expect(verdictFor(key, now)).toEqual({ valid: false, principal: undefined, reason });
+    expect(verdictFor(key, now)).toEqual({ valid: false, principal: undefined, reason, expiresAtMs: 0 });
   });
 });

@@ -18,20 +18,23 @@ export function hashApiKey(apiKey: string): string {
 
 /** The verdict on a presented key, given what is stored under its hash (if anything). */
 export function verdictFor(stored: StoredApiKey | undefined, now: Date): AuthApi.VerifyApiKeyResponse {
-  if (!stored) return { valid: false, principal: undefined, reason: 'unknown' };
+  if (!stored) return { valid: false, principal: undefined, reason: 'unknown', expiresAtMs: 0 };
   if (stored.revokedAt && stored.revokedAt <= now)
-    return { valid: false, principal: undefined, reason: 'revoked' };
+    return { valid: false, principal: undefined, reason: 'revoked', expiresAtMs: 0 };
   if (stored.expiresAt && stored.expiresAt <= now)
-    return { valid: false, principal: undefined, reason: 'expired' };
+    return { valid: false, principal: undefined, reason: 'expired', expiresAtMs: 0 };
   return {
     valid: true,
     reason: '',
+    expiresAtMs: stored.expiresAt?.getTime() ?? 0,
     principal: {
       id: stored.principalId,
       tenant: stored.tenant,
       kind: stored.principalKind,
       roles: [...stored.roles],
       scopes: [...stored.scopes],
+      teams: [],
+      credentialId: stored.id,
     },
   };
 }

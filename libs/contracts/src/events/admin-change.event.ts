@@ -7,9 +7,18 @@ export const AdminChangeSchema = z
     eventId: z.uuid(),
     occurredAt: z.iso.datetime(),
     actor: z.string().min(1).describe('Who made the change; "config" for declarative config at start'),
-    entityType: z.enum(['server', 'virtual-server', 'policy', 'api-key', 'identity']),
+    entityType: z.enum([
+      'server',
+      'virtual-server',
+      'policy',
+      'api-key',
+      'identity',
+      'signing-key',
+      'server-credential',
+      'tool-pin',
+    ]),
     entityId: z.string().min(1),
-    action: z.enum(['created', 'updated', 'deleted']),
+    action: z.enum(['created', 'updated', 'deleted', 'revoked', 'approved', 'rotated']),
     revision: z.number().int().nonnegative().optional(),
   })
   .describe('Who changed which server, policy or key');

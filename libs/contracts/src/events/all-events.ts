@@ -5,6 +5,8 @@ import { InstanceHeartbeat } from './instance-heartbeat.event';
 import { PolicyBundleRecord } from './policy-bundle.event';
 import { RevocationRecord } from './revocation.event';
 import { SecurityEvent } from './security-event.event';
+import { SigningKeyRecord } from './signing-key.event';
+import { ToolPinRecord } from './tool-pin.event';
 import { VirtualServerRecord } from './virtual-server.event';
 
 /** Every event contract, one per topic. */
@@ -17,4 +19,6 @@ export const allEvents = [
   RevocationRecord,
   AdminChange,
   InstanceHeartbeat,
+  SigningKeyRecord,
+  ToolPinRecord,
 ];

@@ -8,4 +8,6 @@ export * from './policy-bundle.event';
 export * from './revocation.event';
 export * from './admin-change.event';
 export * from './instance-heartbeat.event';
+export * from './signing-key.event';
+export * from './tool-pin.event';
 export { allEvents } from './all-events';

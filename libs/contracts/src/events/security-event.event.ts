@@ -14,6 +14,13 @@ export const SecurityEventSchema = z
     reason: z.string().min(1),
     clientAddress: z.string().optional(),
     traceId: z.string().optional(),
+    server: z.string().optional().describe('The upstream server concerned, when one is'),
+    credentialId: z.string().optional().describe('API key id or token id (jti) presented, when known'),
+    action: z
+      .string()
+      .optional()
+      .describe('What the gateway did: rejected, masked, quarantined, held, throttled'),
+    retryAfterMs: z.number().int().nonnegative().optional().describe('For rate-limited: when to retry'),
   })
   .describe('Authentication failures, denials, rate-limit hits and guardrail actions');
 

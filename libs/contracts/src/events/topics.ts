@@ -58,8 +58,7 @@ export const Topics = {
     compacted: false,
     partitions: 3,
     retentionMs: sevenDays,
-    // Written by the security plane (ingress and auth) once it authenticates and authorizes.
-    producedBy: [],
+    producedBy: ['ingress', 'router', 'registry', 'auth'],
     consumedBy: [`audit (${ConsumerGroups.auditSecurity})`],
   },
   catalog: {
@@ -87,15 +86,34 @@ export const Topics = {
     compacted: true,
     partitions: 3,
     producedBy: ['policy'],
-    consumedBy: [],
+    consumedBy: [
+      'ingress (<instance id>-policy-bundles, from the beginning)',
+      'router (<instance id>-policy-bundles, from the beginning)',
+    ],
   },
   revocations: {
     name: 'mcp.auth.revocations.v1',
     key: 'key or token id',
     compacted: true,
     partitions: 3,
-    producedBy: [],
-    consumedBy: [],
+    producedBy: ['auth'],
+    consumedBy: ['every service that verifies credentials (<instance id>-revocations, from the beginning)'],
+  },
+  signingKeys: {
+    name: 'mcp.auth.signing-keys.v1',
+    key: 'key id (kid)',
+    compacted: true,
+    partitions: 1,
+    producedBy: ['auth'],
+    consumedBy: ['every service that verifies credentials (<instance id>-signing-keys, from the beginning)'],
+  },
+  toolPins: {
+    name: 'mcp.registry.tool-pins.v1',
+    key: 'server id and tool name',
+    compacted: true,
+    partitions: 3,
+    producedBy: ['registry'],
+    consumedBy: ['router (<instance id>-tool-pins, from the beginning)'],
   },
   adminChanges: {
     name: 'mcp.admin.changes.v1',
@@ -103,7 +121,7 @@ export const Topics = {
     compacted: false,
     partitions: 3,
     retentionMs: sevenDays,
-    producedBy: ['registry'],
+    producedBy: ['registry', 'auth', 'policy'],
     consumedBy: [`audit (${ConsumerGroups.auditAdminChanges})`],
   },
   // A replica that crashes never sends its tombstone; the day's retention bounds what such

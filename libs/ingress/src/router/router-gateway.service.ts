@@ -7,11 +7,8 @@ import { createGrpcClient, ReadinessRegistry } from '@gateway/platform';
 import { INGRESS_CONFIG, type IngressConfig } from '../ingress-config';
 import { pickNode } from './router-ring';
 
-export interface Caller {
-  readonly tenant: string;
-  readonly principal: string;
-  readonly sessionId: string;
-}
+/** Who sent a request, as the router receives it (its verified identity, never its credential). */
+export type Caller = RouterApi.Caller;
 
 export type { RpcMessage };
 

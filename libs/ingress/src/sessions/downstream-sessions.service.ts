@@ -30,7 +30,17 @@ import { BoundedEventStore } from './bounded-event-store';
 import { type DownstreamSession, legacyClientContext } from './downstream-session';
 
 /** Until authentication lands every caller is the anonymous principal of the default tenant. */
-export const anonymousCaller = { tenant: 'default', principal: 'anonymous' };
+export const anonymousCaller = {
+  tenant: 'default',
+  principal: 'anonymous',
+  kind: 'agent',
+  roles: [],
+  teams: [],
+  scopes: [],
+  credentialId: '',
+  clientAddress: '',
+  subjectToken: '',
+};
 
 /** The code the MCP SDKs use for "session not found". */
 export const sessionNotFoundCode = -32001;
