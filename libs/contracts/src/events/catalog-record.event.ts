@@ -4,6 +4,58 @@ import { Topics } from './topics';
 
 export const upstreamTransport = z.enum(['stdio', 'streamable-http', 'sse', 'websocket']);
 
+/** How the gateway authenticates to an upstream server (agents never send their own credential there). */
+export const serverCredentialKind = z.enum([
+  'api-key',
+  'bearer',
+  'oauth-client-credentials',
+  'token-exchange',
+  'env',
+]);
+
+export type ServerCredentialKind = z.infer<typeof serverCredentialKind>;
+
+const tokenEndpoint = {
+  tokenUrl: z.url().describe('OAuth 2.0 token endpoint'),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  scope: z.string().min(1).optional(),
+  audience: z.string().min(1).optional(),
+  resource: z.url().optional().describe('RFC 8707 resource indicator'),
+};
+
+/**
+ * A server credential in the clear: what `credentials.sealed` of a catalog record opens to, as
+ * JSON. It never travels or rests in this form; only the registry (sealing) and the router
+ * (opening) see it.
+ */
+export const ServerCredentialSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('api-key'),
+      header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/),
+      value: z.string().min(1),
+    })
+    .describe('A static key sent in the named header'),
+  z.object({ kind: z.literal('bearer'), token: z.string().min(1) }).describe('Authorization: Bearer <token>'),
+  z
+    .object({ kind: z.literal('oauth-client-credentials'), ...tokenEndpoint })
+    .describe(
+      "The gateway's own token from a client credentials grant, cached until shortly before it expires",
+    ),
+  z
+    .object({ kind: z.literal('token-exchange'), ...tokenEndpoint })
+    .describe("A token for the calling agent's identity, exchanged for its own (RFC 8693)"),
+  z
+    .object({
+      kind: z.literal('env'),
+      variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()),
+    })
+    .describe("Environment variables of a stdio server's process"),
+]);
+
+export type ServerCredential = z.infer<typeof ServerCredentialSchema>;
+
 export const ServerDefinitionSchema = z.object({
   id: z.string().min(1),
   name: z
@@ -52,6 +104,20 @@ export const ServerDefinitionSchema = z.object({
     .object({ intervalMs: z.number().int().positive(), timeoutMs: z.number().int().positive() })
     .optional()
     .describe('Active ping; a server failing it leaves rotation until it answers again'),
+  credentials: z
+    .object({
+      kind: serverCredentialKind,
+      sealed: z
+        .string()
+        .min(1)
+        .describe(
+          'The credential as JSON, sealed with the gateway master key (AES-256-GCM envelope bound to the ' +
+            'context "server-credential:<server id>"); never the plaintext. Services that need it open it ' +
+            'with GATEWAY_MASTER_KEY',
+        ),
+    })
+    .optional()
+    .describe('How the gateway authenticates to this server, when it must'),
   enabled: z.boolean(),
   revision: z.number().int().nonnegative(),
 });

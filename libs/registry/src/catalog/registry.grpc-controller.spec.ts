@@ -37,6 +37,7 @@ describe('registry gRPC mapping', () => {
       failMode: 'closed',
       timeouts: { callMs: 30_000, listMs: 2_000 },
       healthCheck: { intervalMs: 10_000, timeoutMs: 1_000 },
+      credentials: { kind: 'token-exchange', sealed: 'v1.0123456789ab.d3JhcHBlZA.Ym9keQ' },
       enabled: true,
       revision: 5,
     };
@@ -57,7 +58,7 @@ describe('registry gRPC mapping', () => {
         servers: Record<string, unknown>[];
       }
     ).servers;
-    expect(decoded).toMatchObject({ http: null, timeouts: null, healthCheck: null });
+    expect(decoded).toMatchObject({ http: null, timeouts: null, healthCheck: null, credentials: null });
     expect(decoded).not.toHaveProperty('sessions');
     expect(decoded).not.toHaveProperty('failMode');
   });

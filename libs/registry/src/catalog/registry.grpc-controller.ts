@@ -24,6 +24,7 @@ export function toProtoServer(server: ServerDefinitionValue): RegistryApi.Server
     failMode: server.failMode,
     timeouts: server.timeouts,
     healthCheck: server.healthCheck,
+    credentials: server.credentials,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   CatalogRecord,
   GrpcPackages,
   RegistryApi,
+  type ServerCredentialKind,
   type ServerDefinitionValue,
   type VirtualServerDefinitionValue,
   VirtualServerRecord,
@@ -32,7 +33,7 @@ import { UpstreamPool } from '../upstream/upstream-pool';
 
 /** proto-loader decodes an absent message as null and an absent list as []; the contract has them undefined. */
 export function fromProtoServer(server: RegistryApi.ServerDefinition): ServerDefinitionValue {
-  const { stdio, http, timeouts, healthCheck } = server;
+  const { stdio, http, timeouts, healthCheck, credentials } = server;
   return {
     id: server.id,
     name: server.name,
@@ -47,6 +48,9 @@ export function fromProtoServer(server: RegistryApi.ServerDefinition): ServerDef
     timeouts: timeouts ? { callMs: timeouts.callMs, listMs: timeouts.listMs } : undefined,
     healthCheck: healthCheck
       ? { intervalMs: healthCheck.intervalMs, timeoutMs: healthCheck.timeoutMs }
+      : undefined,
+    credentials: credentials
+      ? { kind: credentials.kind as ServerCredentialKind, sealed: credentials.sealed }
       : undefined,
     enabled: server.enabled,
     revision: server.revision,
