@@ -20,6 +20,14 @@ export const JsonRpcErrorCode = {
   upstreamCircuitOpen: -32014,
   /** A resource the request names does not exist (MCP 2025-11-25: -32002). */
   resourceNotFound: -32002,
+  /** The request carried no valid credential (where HTTP cannot answer 401: WebSocket, SSE). */
+  authenticationRequired: -32020,
+  /** Policy denied the request, or the credential lacks a scope it needs. */
+  accessDenied: -32021,
+  /** A rate limit or quota refused the request; data.retryAfterMs says when to try again. */
+  rateLimited: -32022,
+  /** The tool is quarantined or held for review; an admin must approve its definition. */
+  toolUnderReview: -32023,
 } as const;
 
 /** An error with a JSON-RPC code, raised anywhere and mapped once at the MCP edge. */

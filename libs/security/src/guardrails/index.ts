@@ -1,0 +1,3 @@
+export * from './value.masker';
+export * from './tool-definition.scanner';
+export * from './tool-definition.fingerprint';

@@ -1,0 +1,36 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AdminAccessGuard } from './admin/admin-access.guard';
+import { ApiKeyVerifier } from './credentials/api-key.verifier';
+import { CredentialVerifier } from './credentials/credential.verifier';
+import { JwtVerifier } from './credentials/jwt.verifier';
+import { RevocationList } from './credentials/revocation.list';
+import { SECURITY_CONFIG, type SecurityConfig } from './credentials/security-config';
+import { SigningKeyDirectory } from './credentials/signing-key.directory';
+import { SecurityEventPublisher } from './events/security-events.publisher';
+
+/**
+ * What every process that serves HTTP needs: in-process credential verification (keys and
+ * revocations from Kafka, API keys from auth) and the global admin guard on its routes. One per
+ * process; the embedded gateway includes it once for all its services.
+ */
+@Global()
+@Module({})
+export class SecurityModule {
+  static forRoot(config: SecurityConfig): DynamicModule {
+    const providers = [
+      { provide: SECURITY_CONFIG, useValue: config },
+      SigningKeyDirectory,
+      RevocationList,
+      ApiKeyVerifier,
+      JwtVerifier,
+      CredentialVerifier,
+      SecurityEventPublisher,
+    ];
+    return {
+      module: SecurityModule,
+      providers: [...providers, { provide: APP_GUARD, useClass: AdminAccessGuard }],
+      exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)),
+    };
+  }
+}
