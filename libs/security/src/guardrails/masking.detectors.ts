@@ -54,10 +54,11 @@ const bearerToken = /\b(Bearer\s+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}
 
 /**
  * `password = value`, `API_KEY: value`, `"client_secret": "value"`: the name stays, the value
- * goes. A value starting with "[" is left, so an already masked token is not counted twice.
+ * goes. A value starting with "[" is left, so an already masked token is not counted twice, and
+ * so are null and the booleans.
  */
 const secretAssignment =
-  /\b((?:[A-Za-z0-9]+[_-])*(?:password|passwd|secret|token|api[_-]?key|apikey)["']?\s*[:=]\s*["']?)([^\s"'`,;{}[\]][^\s"'`,;{}]{2,})/;
+  /\b((?:[A-Za-z0-9]+[_-])*(?:password|passwd|secret|token|api[_-]?key|apikey)["']?\s*[:=]\s*["']?)(?!(?:null|none|true|false|undefined)\b)([^\s"'`,;{}[\]][^\s"'`,;{}]{2,})/;
 
 const secretRules: readonly DetectorRule[] = [
   { pattern: new RegExp(tokenFormats, 'g'), replace: whole('secrets') },
@@ -95,31 +96,38 @@ const emailRules: readonly DetectorRule[] = [
 ];
 
 const isoDate = /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b/;
-const dayFirstDate = /^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/;
-const ipv4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const dayFirstDate = /^\(?\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b/;
 
 /**
- * International numbers (+ and 8-15 digits, E.164) and national ones written with separators:
- * (555) 123-4567, 555-123-4567, 020 7946 0958, 06 12 34 56 78. A run of digits without
- * separators is an id, not a phone number; dates, IPv4 addresses and short groups are left.
+ * International numbers: "+", then 8-15 digits (E.164), separators optional. National numbers
+ * only in the shapes people write them, with separators: a trunk prefix 0 (020 7946 0958,
+ * 06 12 34 56 78, (030) 1234567) or the North American 3-3-4 ((415) 555-2671, 415.555.2671).
+ * Digit runs without separators are ids, and years, ranges and versions fit neither shape.
  */
+const phonePattern = new RegExp(
+  [
+    String.raw`(?<![\w+.-]|\d[ .-])`,
+    '(?:',
+    [
+      String.raw`\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,8}){1,5}`,
+      String.raw`0\d{1,4}(?:[ .-]\d{2,8}){1,4}`,
+      String.raw`\(0\d{1,4}\)[ .-]?\d{2,8}(?:[ .-]\d{2,8}){0,3}`,
+      String.raw`(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}`,
+    ].join('|'),
+    ')',
+    String.raw`(?!\w|[ .-]\d)`,
+  ].join(''),
+  'g',
+);
+
 function phoneReplacement(match: string): string | undefined {
-  const digits = match.replace(/\D/g, '');
-  if (match.startsWith('+')) {
-    return digits.length >= 8 && digits.length <= 15 ? maskFor('phone') : undefined;
-  }
-  if (digits.length < 9 || digits.length > 12) return undefined;
-  if (isoDate.test(match) || dayFirstDate.test(match) || ipv4.test(match)) return undefined;
+  const digits = match.replace(/\D/g, '').length;
+  if (match.startsWith('+')) return digits >= 8 && digits <= 15 ? maskFor('phone') : undefined;
+  if (digits < 9 || digits > 12 || isoDate.test(match) || dayFirstDate.test(match)) return undefined;
   return maskFor('phone');
 }
 
-const phoneRules: readonly DetectorRule[] = [
-  {
-    pattern:
-      /(?<![\w+.-])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,5}|\(\d{2,4}\)[ .-]?\d{2,4}(?:[ .-]\d{2,4}){1,3}|\d{2,4}(?:[ .-]\d{2,4}){2,4})(?!\w|[ .-]\d)/g,
-    replace: phoneReplacement,
-  },
-];
+const phoneRules: readonly DetectorRule[] = [{ pattern: phonePattern, replace: phoneReplacement }];
 
 /** Order matters: secrets first (tokens hold digit runs), cards before phones (both are digits). */
 const rulesByDetector: ReadonlyArray<readonly [MaskingDetector, readonly DetectorRule[]]> = [

@@ -11,5 +11,7 @@ import type { ToolDefinition } from './tool-definition.scanner';
 export function toolFingerprint(tool: ToolDefinition): string {
   const { name, title, description, inputSchema, outputSchema, annotations } = tool;
   const canonical = canonicalize({ name, title, description, inputSchema, outputSchema, annotations });
-  return createHash('sha256').update(canonical ?? '', 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonical ?? '', 'utf8')
+    .digest('hex');
 }

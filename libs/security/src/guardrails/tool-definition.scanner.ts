@@ -84,8 +84,12 @@ function tagText(text: string): string {
   return hidden;
 }
 
+/** A zero-width joiner inside an emoji sequence (👩‍💻) is how the emoji is written, not a hiding place. */
+const emojiJoiner =
+  /(?<=\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D(?=\p{Extended_Pictographic})/gu;
+
 function invisibleFinding(scanned: ScannedText): ToolFinding | undefined {
-  const found = scanned.text.match(invisibleCharacters);
+  const found = scanned.text.replace(emojiJoiner, '').match(invisibleCharacters);
   if (!found) return undefined;
   const points = [...new Set(found.map(codePoint))];
   const hidden = tagText(scanned.text);
@@ -164,7 +168,8 @@ function mentionFinder(ownName: string, otherTools: readonly OtherTool[]): Menti
   }
   if (byName.size === 0) return undefined;
   const names = [...byName.keys()].sort((left, right) => right.length - left.length).map(escapeRegExp);
-  const pattern = new RegExp(`(?<![\\w-])(?:${names.join('|')})(?![\\w-])`, 'gi');
+  // Agents see "<server>_<tool>" where several servers are exposed, so a prefix may precede the name.
+  const pattern = new RegExp(`(?<![A-Za-z0-9])(?:${names.join('|')})(?![\\w-])`, 'gi');
   return (text) =>
     [...text.matchAll(pattern)].flatMap((match) => {
       const tool = byName.get(match[0].toLowerCase())!;
