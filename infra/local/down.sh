@@ -11,10 +11,13 @@ run_prefixed kafka bash "$LOCAL_DIR/kafka.sh" stop &
 kafka_job=$!
 run_prefixed postgres bash "$LOCAL_DIR/postgres.sh" stop &
 pg_job=$!
+run_prefixed redis bash "$LOCAL_DIR/redis.sh" stop &
+redis_job=$!
 
 failed=()
 wait "$kafka_job" || failed+=(kafka)
 wait "$pg_job" || failed+=(postgres)
+wait "$redis_job" || failed+=(redis)
 
 if ((${#failed[@]} > 0)); then
   die "FAILED to stop: ${failed[*]} (details above)"

@@ -16,6 +16,9 @@
 : "${PG_USER:=gateway}"
 : "${PG_PASSWORD:=gateway}"
 : "${PG_DATABASE:=gateway}"
+# Not 6379, so it never clashes with a system Redis.
+: "${REDIS_PORT:=56379}"
 
 export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT}"
 export DATABASE_URL="postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${PG_PORT}/${PG_DATABASE}"
+export RATE_LIMIT_REDIS_URL="redis://127.0.0.1:${REDIS_PORT}"
