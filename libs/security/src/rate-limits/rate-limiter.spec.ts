@@ -120,7 +120,9 @@ describe('ruleApplies', () => {
 describe('bucketKey', () => {
   it('keys by tenant and rule, plus agent and tool as the rule splits', () => {
     expect(bucketKey(rule({ id: 'all' }), request())).toBe('{acme}:all');
-    expect(bucketKey(rule({ id: 'both', per: ['agent', 'tool'] }), request())).toBe('{acme}:both:a:agent-1:t:search');
+    expect(bucketKey(rule({ id: 'both', per: ['agent', 'tool'] }), request())).toBe(
+      '{acme}:both:a:agent-1:t:search',
+    );
   });
 
   it('cannot be forged by separators inside names', () => {

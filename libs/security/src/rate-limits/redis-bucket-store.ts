@@ -20,6 +20,8 @@ export interface RedisBucketStoreOptions {
   /** Per command: a slow or dead Redis costs a call at most this long. */
   readonly commandTimeoutMs: number;
   readonly keyPrefix?: string;
+  /** Shown by CLIENT LIST, so an operator can tell the gateway's connections apart. */
+  readonly connectionName?: string;
   readonly logger?: Logger;
 }
 
@@ -49,8 +51,11 @@ export class RedisBucketStore implements BucketStore {
     this.keyPrefix = options.keyPrefix ?? rateLimitKeyPrefix;
     this.logger = options.logger ?? createLogger('rate-limits');
     this.redis = new Redis(options.url, {
+      connectionName: options.connectionName ?? 'mgw-rate-limits',
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: Math.max(1_000, options.commandTimeoutMs * 5),
+      // How long close() lets a broken socket linger before destroying it.
+      disconnectTimeout: options.commandTimeoutMs,
       // A take that may have run must not run twice: no resend, no retry of a failed command.
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
