@@ -17,6 +17,7 @@ import {
 import { loadPolicyConfig, PolicyModule, policyGrpcPackages } from '@gateway/policy';
 import { loadRegistryConfig, RegistryModule, registryGrpcPackages } from '@gateway/registry';
 import { loadRouterConfig, RouterModule, routerGrpcPackages } from '@gateway/router';
+import { loadSecurityConfig, SecurityModule } from '@gateway/security';
 import { TelemetryModule } from '@gateway/telemetry';
 
 const embeddedEnvSchema = z.object({
@@ -64,11 +65,15 @@ export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Pro
     INGRESS_PORT: String(settings.GATEWAY_PORT),
     ROUTER_GRPC_ADDRESS: grpcAddress,
     REGISTRY_GRPC_ADDRESS: grpcAddress,
+    AUTH_GRPC_ADDRESS: grpcAddress,
+    // One process serves the token endpoint and the MCP endpoint: the issuer is the gateway itself.
+    AUTH_ISSUER: env['AUTH_ISSUER'] || `http://${settings.GATEWAY_HOST}:${settings.GATEWAY_PORT}`,
   };
   const ingress = loadIngressConfig(serviceEnv);
   const router = loadRouterConfig(serviceEnv);
   const registry = loadRegistryConfig(serviceEnv);
   const policy = loadPolicyConfig(serviceEnv);
+  const security = loadSecurityConfig(serviceEnv);
   const database = await startEmbeddedPostgres({
     dataDir: join(dataDir, 'pglite'),
     logger: createLogger('embedded-postgres'),
@@ -82,6 +87,7 @@ export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Pro
         bus: { kind: 'in-process' },
         databaseUrl: database.url,
       }),
+      SecurityModule.forRoot(security),
       RegistryModule.forRoot(registry),
       RouterModule.forRoot(router),
       IngressModule.forRoot(ingress),

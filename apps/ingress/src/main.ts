@@ -1,6 +1,7 @@
 import './instrumentation';
 import { IngressModule, loadIngressConfig, mcpEndpointPaths } from '@gateway/ingress';
 import { loadPlatformConfig, PlatformModule, runServiceProcess } from '@gateway/platform';
+import { loadSecurityConfig, SecurityModule } from '@gateway/security';
 
 runServiceProcess(() => {
   const platform = loadPlatformConfig();
@@ -9,6 +10,7 @@ runServiceProcess(() => {
     name: 'ingress',
     modules: [
       PlatformModule.forRoot({ processName: 'ingress', ...platform }),
+      SecurityModule.forRoot(loadSecurityConfig()),
       IngressModule.forRoot(ingress),
     ],
     http: { host: ingress.host, port: ingress.port, rawBodyPaths: mcpEndpointPaths },

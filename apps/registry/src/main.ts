@@ -6,6 +6,7 @@ import {
   runServiceProcess,
 } from '@gateway/platform';
 import { loadRegistryConfig, RegistryModule, registryGrpcPackages } from '@gateway/registry';
+import { loadSecurityConfig, SecurityModule } from '@gateway/security';
 
 runServiceProcess(() => {
   const registry = loadRegistryConfig();
@@ -13,6 +14,7 @@ runServiceProcess(() => {
     name: 'registry',
     modules: [
       PlatformModule.forRoot({ processName: 'registry', ...loadPlatformConfig(process.env, true) }),
+      SecurityModule.forRoot(loadSecurityConfig()),
       RegistryModule.forRoot(registry),
     ],
     http: loadHttpListenConfig('REGISTRY', 8082),

@@ -6,6 +6,7 @@ import {
   runServiceProcess,
 } from '@gateway/platform';
 import { loadRouterConfig, RouterModule, routerGrpcPackages } from '@gateway/router';
+import { loadSecurityConfig, SecurityModule } from '@gateway/security';
 
 runServiceProcess(() => {
   const router = loadRouterConfig();
@@ -13,6 +14,7 @@ runServiceProcess(() => {
     name: 'router',
     modules: [
       PlatformModule.forRoot({ processName: 'router', ...loadPlatformConfig() }),
+      SecurityModule.forRoot(loadSecurityConfig()),
       RouterModule.forRoot(router),
     ],
     http: loadHttpListenConfig('ROUTER', 8081),

@@ -46,6 +46,9 @@ const ingressEnvSchema = z.object({
   INGRESS_SESSION_MAX_AGE_MS: envFields.milliseconds(24 * 60 * 60_000),
   INGRESS_ALLOWED_ORIGINS: commaList.optional(),
   INGRESS_ALLOWED_HOSTS: commaList.optional(),
+  INGRESS_PUBLIC_URL: z
+    .url({ error: 'expected the URL agents reach this gateway at, e.g. https://mcp.example.com' })
+    .optional(),
 });
 
 export interface IngressConfig {
@@ -69,6 +72,11 @@ export interface IngressConfig {
   readonly allowedOrigins?: readonly string[];
   /** Host header values accepted; undefined = loopback names when bound to loopback, else any. */
   readonly allowedHosts?: readonly string[];
+  /**
+   * The base URL agents reach the gateway at: resource identifiers (RFC 8707 audiences) and
+   * the protected resource metadata URLs (RFC 9728) are built from it.
+   */
+  readonly publicUrl: string;
 }
 
 export function loadIngressConfig(env: NodeJS.ProcessEnv = process.env): IngressConfig {
@@ -86,6 +94,10 @@ export function loadIngressConfig(env: NodeJS.ProcessEnv = process.env): Ingress
     sessionMaxAgeMs: parsed.INGRESS_SESSION_MAX_AGE_MS,
     allowedOrigins: parsed.INGRESS_ALLOWED_ORIGINS,
     allowedHosts: parsed.INGRESS_ALLOWED_HOSTS,
+    publicUrl: (parsed.INGRESS_PUBLIC_URL ?? `http://${parsed.INGRESS_HOST}:${parsed.INGRESS_PORT}`).replace(
+      /\/$/,
+      '',
+    ),
   };
 }
 

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { McpAuthenticator } from './auth/mcp-authenticator';
+import { ProtectedResourceController } from './auth/protected-resource.controller';
 import { INGRESS_CONFIG, type IngressConfig } from './ingress-config';
 import { McpController } from './mcp/mcp.controller';
 import { SessionCountPublisher } from './mcp/session-count.publisher';
@@ -11,10 +13,11 @@ export class IngressModule {
   static forRoot(config: IngressConfig): DynamicModule {
     return {
       module: IngressModule,
-      controllers: [McpController],
+      controllers: [McpController, ProtectedResourceController],
       providers: [
         { provide: INGRESS_CONFIG, useValue: config },
         RouterGateway,
+        McpAuthenticator,
         DownstreamSessions,
         SessionCountPublisher,
         WebSocketEndpoint,

@@ -15,6 +15,10 @@ export interface SessionClaims {
   readonly view?: string;
   /** Issued at, epoch milliseconds. */
   readonly iat: number;
+  /** The principal that opened the session: only it may use the session (no hijacking by id). */
+  readonly prn?: string;
+  /** The principal's tenant. */
+  readonly tnt?: string;
 }
 
 const purpose = 's1';

@@ -20,3 +20,4 @@ export * from './messaging/in-process-event-bus';
 export * from './messaging/kafka-event-bus';
 export * from './messaging/trace-propagation';
 export * from './retry/backoff';
+export * from './http/public-route.decorator';

@@ -22,7 +22,7 @@ describe('CallRecorder', () => {
     });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const recorder = new CallRecorder(
-      { bus, instanceId: 'ingress-spec', tenant: 'default', principal: 'anonymous' },
+      { bus, instanceId: 'ingress-spec', identity: () => ({ tenant: 'default', principal: 'agent:spec' }) },
       () => 'session-1',
     );
     const server = createGatewayServer({

@@ -4,10 +4,12 @@ import { trace } from '@opentelemetry/api';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { CallEvent, type CallEventValue } from '@gateway/contracts';
+import { JsonRpcErrorCode } from '@gateway/mcp';
 import { type EventBus, publishEvent } from '@gateway/platform';
 
 interface PendingCall {
   readonly method: string;
+  readonly identity: RecordedIdentity;
   readonly startedAt: number;
   readonly requestBytes: number;
   readonly traceId?: string;
@@ -15,11 +17,16 @@ interface PendingCall {
   server?: string;
 }
 
+export interface RecordedIdentity {
+  readonly tenant: string;
+  readonly principal: string;
+}
+
 export interface RecorderContext {
   readonly bus: EventBus;
   readonly instanceId: string;
-  readonly tenant: string;
-  readonly principal: string;
+  /** Who is calling, read when a message arrives (a session's principal, or the request's). */
+  readonly identity: () => RecordedIdentity;
 }
 
 function byteLength(message: JSONRPCMessage): number {
@@ -93,6 +100,7 @@ export class CallRecorder {
     if ('id' in message) {
       this.pending.set(message.id, {
         method: message.method,
+        identity: this.context.identity(),
         startedAt: performance.now(),
         requestBytes: byteLength(message),
         traceId,
@@ -101,7 +109,13 @@ export class CallRecorder {
       return;
     }
     this.publish(
-      { method: message.method, startedAt: performance.now(), requestBytes: byteLength(message), traceId },
+      {
+        method: message.method,
+        identity: this.context.identity(),
+        startedAt: performance.now(),
+        requestBytes: byteLength(message),
+        traceId,
+      },
       { outcome: 'ok', responseBytes: 0 },
     );
   }
@@ -129,12 +143,12 @@ export class CallRecorder {
       eventId: randomUUID(),
       occurredAt: new Date().toISOString(),
       sessionId: this.sessionId() ?? 'stateless',
-      tenant: this.context.tenant,
-      principal: this.context.principal,
+      tenant: call.identity.tenant,
+      principal: call.identity.principal,
       method: call.method,
       server: call.server,
       target: call.target,
-      decision: 'allow',
+      decision: result.errorCode === JsonRpcErrorCode.accessDenied ? 'deny' : 'allow',
       latencyMs: Math.max(0, performance.now() - call.startedAt),
       requestBytes: call.requestBytes,
       traceId: call.traceId,

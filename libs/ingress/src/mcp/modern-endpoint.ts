@@ -13,7 +13,7 @@ import type { RouterApi } from '@gateway/contracts';
 import { GatewayError, JsonRpcErrorCode, type SealedBox } from '@gateway/mcp';
 import type { EventBus } from '@gateway/platform';
 import type { RouterGateway, RpcMessage } from '../router/router-gateway.service';
-import { anonymousCaller } from '../sessions/downstream-sessions.service';
+import { callerOf, type RequestIdentity, requestIdentity } from '../auth/request-identity';
 import { CallRecorder } from './call-recorder';
 import { createGatewayServer, type ForwardedRequest } from './gateway-server';
 
@@ -91,7 +91,17 @@ export class ModernEndpoint {
     maxBodyBytes: number,
     readonly events = new InMemoryServerEventBus(),
   ) {
-    const recorder = new CallRecorder({ bus, instanceId, ...anonymousCaller }, () => undefined);
+    const recorder = new CallRecorder(
+      {
+        bus,
+        instanceId,
+        identity: () => {
+          const principal = currentIdentity().principal;
+          return { tenant: principal.tenant, principal: principal.id };
+        },
+      },
+      () => undefined,
+    );
     this.handler = createMcpHandler(
       ({ requestInfo }) => {
         const view = viewOf(requestInfo?.url);
@@ -114,7 +124,7 @@ export class ModernEndpoint {
     peer: Parameters<RouterGateway['exchange']>[1],
   ) {
     const client = clientContextOf(request.context, view);
-    const caller = { ...anonymousCaller, sessionId: '' };
+    const caller = callerOf(currentIdentity(), '');
     const rawState = request.context.mcpReq.requestState<string>();
     const inputResponses = request.context.mcpReq.inputResponses;
     const suspended =
@@ -202,6 +212,13 @@ export class ModernEndpoint {
     this.detach?.();
     await this.handler.close();
   }
+}
+
+/** The identity the MCP endpoint verified for the request being served. */
+function currentIdentity(): RequestIdentity {
+  const identity = requestIdentity.getStore();
+  if (!identity) throw new GatewayError(JsonRpcErrorCode.internalError, 'the request was not authenticated');
+  return identity;
 }
 
 /** The virtual server a request URL addresses (`/servers/{name}/mcp`), if any. */

@@ -1,5 +1,6 @@
 import type { Server, Transport } from '@modelcontextprotocol/server';
 import type { RouterApi } from '@gateway/contracts';
+import type { RequestIdentity } from '../auth/request-identity';
 
 /** One downstream session of the 2025 era (Streamable HTTP, HTTP+SSE or WebSocket) on this replica. */
 export interface DownstreamSession {
@@ -12,6 +13,8 @@ export interface DownstreamSession {
   readonly transport: Transport;
   readonly view?: string;
   lastActivityMs: number;
+  /** Who the session belongs to, as the latest request's credential says (scopes can step up). */
+  identity: RequestIdentity;
   /** Stops relaying the router's session messages. */
   detach?: () => void;
 }

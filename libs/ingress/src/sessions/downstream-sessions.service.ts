@@ -22,25 +22,15 @@ import {
   sealSession,
 } from '@gateway/mcp';
 import { createLogger, EVENT_BUS, type EventBus } from '@gateway/platform';
+import { RevocationList } from '@gateway/security';
+import { missingScopes, requiredScopes } from '../auth/mcp-scopes';
+import { callerOf, type RequestIdentity } from '../auth/request-identity';
 import { INGRESS_CONFIG, type IngressConfig } from '../ingress-config';
 import { CallRecorder } from '../mcp/call-recorder';
 import { createGatewayServer } from '../mcp/gateway-server';
 import { RouterGateway, type RpcMessage } from '../router/router-gateway.service';
 import { BoundedEventStore } from './bounded-event-store';
 import { type DownstreamSession, legacyClientContext } from './downstream-session';
-
-/** Until authentication lands every caller is the anonymous principal of the default tenant. */
-export const anonymousCaller = {
-  tenant: 'default',
-  principal: 'anonymous',
-  kind: 'agent',
-  roles: [],
-  teams: [],
-  scopes: [],
-  credentialId: '',
-  clientAddress: '',
-  subjectToken: '',
-};
 
 /** The code the MCP SDKs use for "session not found". */
 export const sessionNotFoundCode = -32001;
@@ -75,22 +65,37 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
   private readonly ended = new Map<string, number>();
   private readonly box: SealedBox;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private stopWatchingRevocations: (() => void) | undefined;
 
   constructor(
     private readonly router: RouterGateway,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
+    private readonly revocations: RevocationList,
   ) {
     this.box = new SealedBox(config.sessionKey);
   }
 
   onModuleInit(): void {
+    // A Streamable HTTP request re-presents its credential every time; an SSE or WebSocket
+    // session presented it once, so revoking the credential ends those sessions.
+    this.stopWatchingRevocations = this.revocations.onRevoked((credentialId) => {
+      for (const session of this.sessions.values()) {
+        if (
+          session.transportKind !== 'streamable-http' &&
+          session.identity.principal.credentialId === credentialId
+        ) {
+          void this.end(session, 'credential revoked');
+        }
+      }
+    });
     this.sweepTimer = setInterval(() => this.sweep(), Math.min(this.config.sessionIdleMs, 60_000));
     this.sweepTimer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.sweepTimer);
+    this.stopWatchingRevocations?.();
   }
 
   /** Sessions open on this replica. */
@@ -106,8 +111,16 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
     return this.sessions.get(id);
   }
 
-  /** Serves one Streamable HTTP request of the 2025 era (POST, GET stream or DELETE). */
-  async handleStreamable(request: Request, parsedBody: unknown, view: string | undefined): Promise<Response> {
+  /**
+   * Serves one Streamable HTTP request of the 2025 era (POST, GET stream or DELETE), from the
+   * principal its credential named. A session is bound to the principal that opened it.
+   */
+  async handleStreamable(
+    request: Request,
+    parsedBody: unknown,
+    view: string | undefined,
+    identity: RequestIdentity,
+  ): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (!sessionId) {
       if (request.method === 'POST' && isInitializeRequest(parsedBody)) {
@@ -119,8 +132,10 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
           info: { name: params.clientInfo.name, version: params.clientInfo.version },
           view,
           iat: Date.now(),
+          prn: identity.principal.id,
+          tnt: identity.principal.tenant,
         };
-        const session = await this.openStreamable(sealSession(this.box, claims), claims, false);
+        const session = await this.openStreamable(sealSession(this.box, claims), claims, false, identity);
         return (session.transport as WebStandardStreamableHTTPServerTransport).handleRequest(request, {
           parsedBody,
         });
@@ -133,9 +148,10 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
           : 'Bad Request: Mcp-Session-Id header is required',
       );
     }
-    const session = await this.streamableSession(sessionId, view);
+    const session = await this.streamableSession(sessionId, view, identity);
     if (!session) return jsonRpcErrorResponse(404, sessionNotFoundCode, 'Session not found');
     session.lastActivityMs = Date.now();
+    session.identity = identity;
     return (session.transport as WebStandardStreamableHTTPServerTransport).handleRequest(request, {
       parsedBody,
     });
@@ -144,15 +160,21 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
   private async streamableSession(
     sessionId: string,
     view: string | undefined,
+    identity: RequestIdentity,
   ): Promise<DownstreamSession | undefined> {
+    const principal = identity.principal;
     const local = this.sessions.get(sessionId);
-    if (local) return local.view === view ? local : undefined;
+    // Someone else's session is answered like an unknown one: its id reveals nothing.
+    if (local) return local.view === view && local.identity.principal.id === principal.id ? local : undefined;
     const claims = openSession(this.box, sessionId);
     if (!claims || this.ended.has(claims.sid) || claims.view !== view) return undefined;
+    if (claims.prn !== principal.id || claims.tnt !== principal.tenant) return undefined;
     if (Date.now() - claims.iat > this.config.sessionMaxAgeMs) return undefined;
     let rebuilt = this.rebuilding.get(sessionId);
     if (!rebuilt) {
-      rebuilt = this.openStreamable(sessionId, claims, true).finally(() => this.rebuilding.delete(sessionId));
+      rebuilt = this.openStreamable(sessionId, claims, true, identity).finally(() =>
+        this.rebuilding.delete(sessionId),
+      );
       this.rebuilding.set(sessionId, rebuilt);
     }
     return rebuilt;
@@ -162,6 +184,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
     sealed: string,
     claims: SessionClaims,
     rebuild: boolean,
+    identity: RequestIdentity,
   ): Promise<DownstreamSession> {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => sealed,
@@ -178,6 +201,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
       transport,
       view: claims.view,
       record: !rebuild,
+      identity,
     });
     if (rebuild) await this.replayHandshake(transport, sealed, claims, session);
     return session;
@@ -232,6 +256,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
     transportKind: 'sse' | 'websocket',
     transport: Transport,
     view: string | undefined,
+    identity: RequestIdentity,
   ): Promise<DownstreamSession> {
     const session = await this.open({
       id,
@@ -240,6 +265,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
       transport,
       view,
       record: true,
+      identity,
     });
     const onclose = transport.onclose;
     transport.onclose = () => {
@@ -256,22 +282,46 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
     transport: Transport;
     view: string | undefined;
     record: boolean;
+    identity: RequestIdentity;
   }): Promise<DownstreamSession> {
-    const caller = { ...anonymousCaller, sessionId: spec.key };
-    const recorder = new CallRecorder(
-      { bus: this.bus, instanceId: this.config.instanceId, ...anonymousCaller },
-      () => spec.key,
-    );
+    const { record: _record, ...fields } = spec;
     // The session object is completed right below; the handlers only run once it is.
-    const session = { ...spec, lastActivityMs: Date.now(), recorder } as unknown as DownstreamSession & {
+    const session = { ...fields, lastActivityMs: Date.now() } as unknown as DownstreamSession & {
       recorder: CallRecorder;
     };
+    const recorder = new CallRecorder(
+      {
+        bus: this.bus,
+        instanceId: this.config.instanceId,
+        identity: () => ({
+          tenant: session.identity.principal.tenant,
+          principal: session.identity.principal.id,
+        }),
+      },
+      () => spec.key,
+    );
+    session.recorder = recorder;
+    const caller = () => callerOf(session.identity, spec.key);
     const server = createGatewayServer({
-      forward: (request, peer) =>
-        this.router.exchange(
-          { caller, client: legacyClientContext(session), method: request.method, params: request.params },
+      forward: (request, peer) => {
+        // SSE and WebSocket messages carry no credential of their own: the session's scopes decide.
+        const missing = missingScopes(session.identity.principal.scopes, requiredScopes(request));
+        if (missing.length > 0) {
+          throw new GatewayError(
+            JsonRpcErrorCode.accessDenied,
+            `Forbidden: this request needs the scope ${missing.join(' ')}`,
+          );
+        }
+        return this.router.exchange(
+          {
+            caller: caller(),
+            client: legacyClientContext(session),
+            method: request.method,
+            params: request.params,
+          },
           peer,
-        ),
+        );
+      },
       served: (requestId, server, target) => recorder.annotate(requestId, server, target),
       notification: async (notification: Notification) => {
         // initialized and cancelled are the SDK's own business (a cancellation aborts the request).
@@ -281,7 +331,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
         ) {
           return;
         }
-        await this.router.notify(caller, legacyClientContext(session), {
+        await this.router.notify(caller(), legacyClientContext(session), {
           jsonrpc: '2.0',
           ...notification,
         } as RpcMessage);

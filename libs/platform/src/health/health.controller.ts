@@ -1,8 +1,10 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from '../http/public-route.decorator';
 import { ReadinessRegistry } from './readiness.registry';
 
 @Controller()
+@Public('orchestrators probe liveness and readiness without credentials')
 export class HealthController {
   constructor(private readonly readiness: ReadinessRegistry) {}
 

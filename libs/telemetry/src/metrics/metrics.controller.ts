@@ -1,7 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { Public } from '@gateway/platform';
 import { MetricsPipeline } from './metrics-pipeline';
 
 @Controller('metrics')
+@Public('Prometheus scrapes without credentials; it carries counts, never payloads or credentials')
 export class MetricsController {
   constructor(private readonly pipeline: MetricsPipeline) {}
 
