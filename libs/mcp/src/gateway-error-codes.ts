@@ -20,14 +20,16 @@ export const JsonRpcErrorCode = {
   upstreamCircuitOpen: -32014,
   /** A resource the request names does not exist (MCP 2025-11-25: -32002). */
   resourceNotFound: -32002,
+  // The security plane's codes sit outside -32768..-32000: MCP 2026-07-28 reserves -32020..-32099
+  // for codes the spec defines and defines none of these. They mirror the HTTP statuses.
   /** The request carried no valid credential (where HTTP cannot answer 401: WebSocket, SSE). */
-  authenticationRequired: -32020,
+  authenticationRequired: 401,
   /** Policy denied the request, or the credential lacks a scope it needs. */
-  accessDenied: -32021,
-  /** A rate limit or quota refused the request; data.retryAfterMs says when to try again. */
-  rateLimited: -32022,
+  accessDenied: 403,
   /** The tool is quarantined or held for review; an admin must approve its definition. */
-  toolUnderReview: -32023,
+  toolUnderReview: 423,
+  /** A rate limit or quota refused the request; data.retryAfterMs says when to try again. */
+  rateLimited: 429,
 } as const;
 
 /** An error with a JSON-RPC code, raised anywhere and mapped once at the MCP edge. */

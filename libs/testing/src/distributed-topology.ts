@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { testAdminKey, testCredentialEnv } from './gateway-credentials';
 import { ServiceProcess } from './service-process';
 
 export const services = ['registry', 'auth', 'policy', 'audit', 'telemetry', 'router', 'ingress'] as const;
@@ -12,6 +13,8 @@ export interface DistributedTopology {
   readonly mcpUrl: string;
   /** The key ingress seals session ids with (the same for every ingress process). */
   readonly sessionKey: Buffer;
+  /** The admin API key auth created on first start (also good for MCP requests: every scope). */
+  readonly adminKey: string;
   /** Starts one service (again) with the topology's settings, plus `env` where given. */
   start(service: ServiceName, env?: NodeJS.ProcessEnv): ServiceProcess;
   stop(): Promise<void>;
@@ -47,6 +50,9 @@ export async function startDistributedTopology(options: {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '200',
     }),
+    ...testCredentialEnv,
+    // Tokens are issued by the auth process; every verifier trusts its issuer name.
+    AUTH_ISSUER: `http://127.0.0.1:${httpPorts.auth}`,
     INGRESS_PORT: String(httpPorts.ingress),
     ...Object.fromEntries(
       services
@@ -76,6 +82,7 @@ export async function startDistributedTopology(options: {
     httpUrl,
     mcpUrl: `${httpUrl.ingress}/mcp`,
     sessionKey,
+    adminKey: testAdminKey,
     start,
     stop: async () => {
       await Promise.all([...processes.values()].map((process) => process.stop()));

@@ -5,3 +5,4 @@ export * from './otlp-receiver';
 export * from './everything-server';
 export * from './distributed-topology';
 export * from './child-process.supervisor';
+export * from './gateway-credentials';
