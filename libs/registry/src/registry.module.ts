@@ -6,6 +6,10 @@ import { RegistryGrpcController } from './catalog/registry.grpc-controller';
 import { ServerEntity } from './catalog/server.entity';
 import { REGISTRY_DATABASE, ServerRepository } from './catalog/server.repository';
 import { ServersController } from './catalog/servers.controller';
+import { CreateServerCredentials1764350000000 } from './credentials/1764350000000-create-server-credentials.migration';
+import { ServerCredentialEntity } from './credentials/server-credential.entity';
+import { serverCredentialProviders } from './credentials/server-credential.providers';
+import { ServerCredentialsController } from './credentials/server-credentials.controller';
 import { CreateServers1763700000000 } from './migrations/1763700000000-create-servers.migration';
 import { CreateVirtualServers1764200000000 } from './migrations/1764200000000-create-virtual-servers.migration';
 import type { RegistryConfig } from './registry-config';
@@ -19,6 +23,8 @@ export const registryGrpcPackages = [GrpcPackages.registry];
 export interface RegistryModuleOptions {
   /** Postgres schema of the registry's tables; tests give each run its own. */
   readonly schema?: string;
+  /** Where the master key and the config file's `valueFromEnv` secrets are read; process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 @Module({})
@@ -30,17 +36,27 @@ export class RegistryModule {
         DatabaseModule.forService({
           token: REGISTRY_DATABASE,
           schema: options.schema ?? 'registry',
-          entities: [ServerEntity, VirtualServerEntity],
-          migrations: [CreateServers1763700000000, CreateVirtualServers1764200000000],
+          entities: [ServerEntity, VirtualServerEntity, ServerCredentialEntity],
+          migrations: [
+            CreateServers1763700000000,
+            CreateVirtualServers1764200000000,
+            CreateServerCredentials1764350000000,
+          ],
         }),
       ],
-      controllers: [RegistryGrpcController, ServersController, VirtualServersController],
+      controllers: [
+        RegistryGrpcController,
+        ServersController,
+        VirtualServersController,
+        ServerCredentialsController,
+      ],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
         ServerRepository,
         CatalogService,
         VirtualServerRepository,
         VirtualServersService,
+        ...serverCredentialProviders(config, options.env ?? process.env),
       ],
     };
   }

@@ -18,6 +18,8 @@ import {
   retryUntilDone,
 } from '@gateway/platform';
 import { Actors, recordAdminChange } from '../admin-change.recorder';
+import type { SealedCredential } from '../credentials/server-credential.sealer';
+import { ServerCredentialStore } from '../credentials/server-credential.store';
 import type { DeclaredServer, RegistryConfig } from '../registry-config';
 import { type StoredServer, ServerRepository } from './server.repository';
 
@@ -33,7 +35,11 @@ export class CatalogNotLoadedError extends Error {
   }
 }
 
-export function toDefinition(declared: DeclaredServer, revision: number): ServerDefinitionValue {
+export function toDefinition(
+  declared: DeclaredServer,
+  revision: number,
+  credentials?: SealedCredential,
+): ServerDefinitionValue {
   return {
     id: declared.id,
     name: declared.name ?? declared.id,
@@ -45,6 +51,7 @@ export function toDefinition(declared: DeclaredServer, revision: number): Server
     failMode: declared.failMode,
     timeouts: declared.timeouts,
     healthCheck: declared.healthCheck,
+    credentials,
     enabled: declared.enabled,
     revision,
   };
@@ -74,6 +81,7 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     private readonly readiness: ReadinessRegistry,
+    private readonly credentials: ServerCredentialStore,
   ) {}
 
   onModuleInit(): void {
@@ -100,6 +108,21 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
     return this.list().find((server) => server.id === id);
   }
 
+  /** A server's credential changed (or was removed): its definition gets a new revision, stored and published. */
+  async replaceCredentials(
+    id: string,
+    credentials: SealedCredential | undefined,
+  ): Promise<ServerDefinitionValue> {
+    const current = this.get(id);
+    if (!current) throw new Error(`no server with id "${id}"`);
+    const next: ServerDefinitionValue = { ...current, credentials, revision: current.revision + 1 };
+    if (!credentials) delete next.credentials;
+    await this.repository.updateDefinition(next);
+    this.servers.set(id, next);
+    publishEvent(this.bus, CatalogRecord, { server: next, changedAt: new Date().toISOString() });
+    return next;
+  }
+
   private async loadWithRetry(): Promise<void> {
     this.loaded = await retryUntilDone(() => this.applyDeclaredServers(), {
       stopped: () => this.stopped,
@@ -115,8 +138,9 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
   private async applyDeclaredServers(): Promise<void> {
     const stored = new Map((await this.repository.list()).map((server) => [server.definition.id, server]));
     const declaredIds = new Set(this.config.servers.map((server) => server.id));
+    const credentials = await this.credentials.reconcile([...declaredIds]);
     for (const declared of this.config.servers) {
-      await this.applyDeclared(declared, stored.get(declared.id));
+      await this.applyDeclared(declared, stored.get(declared.id), credentials.get(declared.id));
     }
     for (const [id, server] of stored) {
       if (server.source === configSource && !declaredIds.has(id)) await this.remove(id);
@@ -126,9 +150,13 @@ export class CatalogService implements OnModuleInit, OnApplicationBootstrap, OnM
     }
   }
 
-  private async applyDeclared(declared: DeclaredServer, stored: StoredServer | undefined): Promise<void> {
+  private async applyDeclared(
+    declared: DeclaredServer,
+    stored: StoredServer | undefined,
+    credentials: SealedCredential | undefined,
+  ): Promise<void> {
     const previous = stored?.definition;
-    const candidate = toDefinition(declared, (previous?.revision ?? 0) + 1);
+    const candidate = toDefinition(declared, (previous?.revision ?? 0) + 1, credentials);
     if (previous && sameDefinition(previous, candidate)) {
       this.servers.set(previous.id, previous);
       return;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { declaredCredentialSchema } from '../credentials/declared-credential.schema';
+import { credentialProblems } from '../credentials/server-credential-input.schema';
 
 /** `${VAR}` interpolation yields text, so a whole number may arrive as "5000". */
 const milliseconds = z.preprocess(
@@ -94,6 +96,7 @@ export const declaredServerSchema = z
       .strict()
       .optional(),
     healthCheck: healthCheckSchema.optional(),
+    credentials: declaredCredentialSchema.optional(),
   })
   .strict()
   .superRefine((server, context) => {
@@ -106,6 +109,15 @@ export const declaredServerSchema = z
         path: ['http'],
         message: `required when transport is ${server.transport}`,
       });
+    }
+    if (server.credentials) {
+      for (const problem of credentialProblems(server, server.credentials)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['credentials', ...problem.path],
+          message: problem.message,
+        });
+      }
     }
   });
 

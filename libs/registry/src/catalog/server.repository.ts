@@ -36,6 +36,14 @@ export class ServerRepository {
     );
   }
 
+  /** Replaces the definition of a stored server (its source unchanged). */
+  async updateDefinition(definition: ServerDefinitionValue): Promise<void> {
+    const dataSource = await this.database.whenReady();
+    await dataSource
+      .getRepository(ServerEntity)
+      .update({ id: definition.id }, { definition, revision: definition.revision, updatedAt: new Date() });
+  }
+
   async delete(id: string): Promise<void> {
     const dataSource = await this.database.whenReady();
     await dataSource.getRepository(ServerEntity).delete({ id });
