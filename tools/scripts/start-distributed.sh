@@ -7,6 +7,15 @@ bash infra/local/up.sh
 source infra/local/env.sh
 bash tools/scripts/build.sh
 export GATEWAY_BUS=kafka GATEWAY_ROOT="${GATEWAY_ROOT:-$PWD}"
+# The master key seals stored secrets (signing keys, upstream credentials); every service that
+# opens them needs the same key. Made once, readable by its owner only, unless one is configured.
+if [[ -z "${GATEWAY_MASTER_KEY:-}" && -z "${GATEWAY_MASTER_KEY_FILE:-}" ]]; then
+  mkdir -p .data
+  [[ -f .data/master.key ]] || (umask 077 && node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('hex'))" >.data/master.key)
+  export GATEWAY_MASTER_KEY_FILE="$PWD/.data/master.key"
+fi
+# Tokens are issued by the auth service; every service verifies them against its name.
+export AUTH_ISSUER="${AUTH_ISSUER:-http://127.0.0.1:${AUTH_HTTP_PORT:-8083}}"
 log_dir="${GATEWAY_LOG_DIR:-.data/logs}"
 mkdir -p "$log_dir"
 pids=()
@@ -25,6 +34,7 @@ done
 echo
 echo "MCP gateway (distributed): http://${INGRESS_HOST:-127.0.0.1}:${INGRESS_PORT:-8080}/mcp"
 echo "metrics: http://127.0.0.1:${TELEMETRY_HTTP_PORT:-8086}/metrics"
+echo "the first start prints an admin API key in $log_dir/auth.log (shown once)"
 wait -n "${pids[@]}"
 echo "a service exited; stopping the others" >&2
 exit 1
