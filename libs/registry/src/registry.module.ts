@@ -13,6 +13,13 @@ import { ServerCredentialsController } from './credentials/server-credentials.co
 import { CreateServers1763700000000 } from './migrations/1763700000000-create-servers.migration';
 import { CreateVirtualServers1764200000000 } from './migrations/1764200000000-create-virtual-servers.migration';
 import type { RegistryConfig } from './registry-config';
+import {
+  toolPinControllers,
+  toolPinEntities,
+  toolPinMigrations,
+  toolPinProviders,
+} from './tool-pins/tool-pins.providers';
+import { loadToolReviewConfig, type ToolReviewConfig } from './tool-pins/tool-review.config';
 import { VirtualServerEntity } from './virtual-servers/virtual-server.entity';
 import { VirtualServerRepository } from './virtual-servers/virtual-server.repository';
 import { VirtualServersController } from './virtual-servers/virtual-servers.controller';
@@ -23,6 +30,8 @@ export const registryGrpcPackages = [GrpcPackages.registry];
 export interface RegistryModuleOptions {
   /** Postgres schema of the registry's tables; tests give each run its own. */
   readonly schema?: string;
+  /** The tool review's settings; read from REGISTRY_TOOL_REVIEW by default. */
+  readonly toolReview?: ToolReviewConfig;
   /** Where the master key and the config file's `valueFromEnv` secrets are read; process.env by default. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -36,11 +45,12 @@ export class RegistryModule {
         DatabaseModule.forService({
           token: REGISTRY_DATABASE,
           schema: options.schema ?? 'registry',
-          entities: [ServerEntity, VirtualServerEntity, ServerCredentialEntity],
+          entities: [ServerEntity, VirtualServerEntity, ServerCredentialEntity, ...toolPinEntities],
           migrations: [
             CreateServers1763700000000,
             CreateVirtualServers1764200000000,
             CreateServerCredentials1764350000000,
+            ...toolPinMigrations,
           ],
         }),
       ],
@@ -49,6 +59,7 @@ export class RegistryModule {
         ServersController,
         VirtualServersController,
         ServerCredentialsController,
+        ...toolPinControllers,
       ],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
@@ -56,6 +67,7 @@ export class RegistryModule {
         CatalogService,
         VirtualServerRepository,
         VirtualServersService,
+        ...toolPinProviders(options.toolReview ?? loadToolReviewConfig(options.env ?? process.env)),
         ...serverCredentialProviders(config, options.env ?? process.env),
       ],
     };

@@ -6,6 +6,8 @@ import {
   type ServerDefinitionValue,
   type VirtualServerDefinitionValue,
 } from '@gateway/contracts';
+import { reportToolsOverGrpc } from '../tool-pins/tool-pins.grpc';
+import { ToolPinsService } from '../tool-pins/tool-pins.service';
 import { VirtualServersNotLoadedError } from '../virtual-servers/virtual-server.errors';
 import { VirtualServersService } from '../virtual-servers/virtual-servers.service';
 import { CatalogNotLoadedError, CatalogService } from './catalog.service';
@@ -59,6 +61,7 @@ export class RegistryGrpcController implements RegistryApi.RegistryServiceContro
   constructor(
     private readonly catalog: CatalogService,
     private readonly virtualServers: VirtualServersService,
+    private readonly toolPins: ToolPinsService,
   ) {}
 
   listServers(): RegistryApi.ListServersResponse {
@@ -75,5 +78,9 @@ export class RegistryGrpcController implements RegistryApi.RegistryServiceContro
   listVirtualServers(): RegistryApi.ListVirtualServersResponse {
     const views = unavailableWhileLoading(() => this.virtualServers.list());
     return { virtualServers: views.map((view) => toProtoVirtualServer(view.virtualServer)) };
+  }
+
+  reportTools(request: RegistryApi.ReportToolsRequest): Promise<RegistryApi.ReportToolsResponse> {
+    return reportToolsOverGrpc(this.toolPins, request);
   }
 }
