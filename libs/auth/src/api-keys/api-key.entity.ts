@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** An API key; only its SHA-256 hash is stored, the key itself is shown once when issued. */
+/**
+ * An API key of a principal; only its SHA-256 hash is stored, the key itself is shown once when
+ * issued. It carries its own scopes; its roles are its principal's, looked up when it is verified.
+ */
 @Entity({ name: 'api_keys' })
 export class ApiKeyEntity {
   @PrimaryColumn({ type: 'text' })
@@ -18,15 +21,28 @@ export class ApiKeyEntity {
   @Column({ name: 'principal_kind', type: 'text' })
   principalKind!: string;
 
-  @Column({ type: 'text', array: true })
-  roles!: string[];
+  @Column({ type: 'text' })
+  name!: string;
+
+  /** The first characters of the key, so a listing tells keys apart without revealing them. */
+  @Column({ type: 'text' })
+  prefix!: string;
 
   @Column({ type: 'text', array: true })
   scopes!: string[];
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'created_by', type: 'text' })
+  createdBy!: string;
 
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
 }
