@@ -1,19 +1,23 @@
 import './instrumentation';
-import { AuthModule, authGrpcPackages } from '@gateway/auth';
+import { AuthModule, authGrpcPackages, loadAuthConfig, loadAuthMasterKeyCipher } from '@gateway/auth';
 import {
-  loadGrpcAddress,
   loadHttpListenConfig,
   loadPlatformConfig,
   PlatformModule,
   runServiceProcess,
 } from '@gateway/platform';
+import { loadSecurityConfig, SecurityModule } from '@gateway/security';
 
-runServiceProcess(() => ({
-  name: 'auth',
-  modules: [
-    PlatformModule.forRoot({ processName: 'auth', ...loadPlatformConfig(process.env, true) }),
-    AuthModule,
-  ],
-  http: loadHttpListenConfig('AUTH', 8083),
-  grpc: { address: loadGrpcAddress('AUTH_GRPC_ADDRESS', '127.0.0.1:50053'), packages: authGrpcPackages },
-}));
+runServiceProcess(() => {
+  const config = loadAuthConfig(process.env);
+  return {
+    name: 'auth',
+    modules: [
+      PlatformModule.forRoot({ processName: 'auth', ...loadPlatformConfig(process.env, true) }),
+      SecurityModule.forRoot(loadSecurityConfig()),
+      AuthModule.forRoot(config, loadAuthMasterKeyCipher(process.env)),
+    ],
+    http: loadHttpListenConfig('AUTH', 8083),
+    grpc: { address: config.grpcAddress, packages: authGrpcPackages },
+  };
+});

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AuditModule } from '@gateway/audit';
-import { AuthModule, authGrpcPackages } from '@gateway/auth';
+import { AuthModule, authGrpcPackages, loadAuthConfig, loadAuthMasterKeyCipher } from '@gateway/auth';
 import { IngressModule, loadIngressConfig, mcpEndpointPaths } from '@gateway/ingress';
 import {
   createLogger,
@@ -48,6 +48,17 @@ function persistentSessionKey(dataDir: string): string {
 }
 
 /**
+ * The master key that seals stored secrets (the token signing keys), kept in the data directory
+ * unless GATEWAY_MASTER_KEY or GATEWAY_MASTER_KEY_FILE names one. Created on first start,
+ * readable by its owner only; losing it makes the sealed secrets unreadable.
+ */
+function persistentMasterKeyFile(dataDir: string): string {
+  const file = join(dataDir, 'master.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  return file;
+}
+
+/**
  * The embedded default: all seven services in one process, PGlite in a local data directory,
  * the in-process event bus, and gRPC between the services over a unix socket in the data dir.
  */
@@ -68,11 +79,15 @@ export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Pro
     AUTH_GRPC_ADDRESS: grpcAddress,
     // One process serves the token endpoint and the MCP endpoint: the issuer is the gateway itself.
     AUTH_ISSUER: env['AUTH_ISSUER'] || `http://${settings.GATEWAY_HOST}:${settings.GATEWAY_PORT}`,
+    ...(!env['GATEWAY_MASTER_KEY'] &&
+      !env['GATEWAY_MASTER_KEY_FILE'] && { GATEWAY_MASTER_KEY_FILE: persistentMasterKeyFile(dataDir) }),
   };
   const ingress = loadIngressConfig(serviceEnv);
   const router = loadRouterConfig(serviceEnv);
   const registry = loadRegistryConfig(serviceEnv);
   const policy = loadPolicyConfig(serviceEnv);
+  const auth = loadAuthConfig(serviceEnv);
+  const masterKeyCipher = loadAuthMasterKeyCipher(serviceEnv);
   const security = loadSecurityConfig(serviceEnv);
   const database = await startEmbeddedPostgres({
     dataDir: join(dataDir, 'pglite'),
@@ -91,7 +106,7 @@ export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Pro
       RegistryModule.forRoot(registry),
       RouterModule.forRoot(router),
       IngressModule.forRoot(ingress),
-      AuthModule,
+      AuthModule.forRoot(auth, masterKeyCipher),
       PolicyModule.forRoot(policy),
       AuditModule,
       TelemetryModule,
