@@ -7,6 +7,7 @@ import { SessionAttachments } from './exchange/session-attachments';
 import { RouterGrpcController } from './dispatch/router.grpc-controller';
 import { ViewDirectory } from './catalog/view-directory';
 import { ROUTER_CONFIG, type RouterConfig } from './router-config';
+import { ToolReview } from './tool-review/tool-review.service';
 import { UpstreamHealthPublisher } from './upstream/upstream-health.publisher';
 import { UpstreamPool } from './upstream/upstream-pool';
 import { UpstreamsController } from './upstream/upstreams.controller';
@@ -28,6 +29,7 @@ export class RouterModule {
         SessionAttachments,
         CatalogFollower,
         UpstreamHealthPublisher,
+        ToolReview,
       ],
     };
   }
