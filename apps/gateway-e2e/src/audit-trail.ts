@@ -22,7 +22,11 @@ export interface VerifyReport {
 
 /** The audit service's query and verify API, as an operator would call it. */
 export class AuditTrail {
-  constructor(private readonly baseUrl: string) {}
+  /** `headers` carry an admin credential: the audit API is admin-only. */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Readonly<Record<string, string>>,
+  ) {}
 
   /** Every record matching the filters, following the cursor through all pages. */
   async events(filters: Record<string, string>): Promise<AuditRecordView[]> {
@@ -30,7 +34,9 @@ export class AuditTrail {
     let cursor: string | undefined;
     do {
       const query = new URLSearchParams({ ...filters, limit: '500', ...(cursor ? { cursor } : {}) });
-      const response = await fetch(`${this.baseUrl}/api/v1/audit/events?${query}`);
+      const response = await fetch(`${this.baseUrl}/api/v1/audit/events?${query}`, {
+        headers: this.headers,
+      });
       if (response.status !== 200)
         throw new Error(`audit events: ${response.status} ${await response.text()}`);
       const page = (await response.json()) as { events: AuditRecordView[]; nextCursor: string | null };
@@ -41,7 +47,7 @@ export class AuditTrail {
   }
 
   async verify(): Promise<VerifyReport> {
-    const response = await fetch(`${this.baseUrl}/api/v1/audit/verify`);
+    const response = await fetch(`${this.baseUrl}/api/v1/audit/verify`, { headers: this.headers });
     if (response.status !== 200) throw new Error(`audit verify: ${response.status} ${await response.text()}`);
     return (await response.json()) as VerifyReport;
   }

@@ -59,8 +59,18 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   let topology: DistributedTopology;
   let audit: AuditTrail;
 
+  /** The admin key auth created at first start: every MCP scope and the admin role. */
+  function adminHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${topology.adminKey}` };
+  }
+
+  function connect(): ReturnType<typeof connectClient> {
+    return connectClient(topology.mcpUrl, adminHeaders());
+  }
+
   async function upstreamsReady(): Promise<boolean> {
-    const response = await fetch(`${topology.httpUrl.router}/api/v1/upstreams`);
+    const response = await fetch(`${topology.httpUrl.router}/api/v1/upstreams`, { headers: adminHeaders() });
+    if (response.status !== 200) throw new Error(`GET /api/v1/upstreams: ${response.status}`);
     const { upstreams } = (await response.json()) as { upstreams: Array<{ name: string; state: string }> };
     const ready = new Set(upstreams.filter((upstream) => upstream.state === 'ready').map((u) => u.name));
     return ready.has('everything') && ready.has('trace-fixture');
@@ -103,7 +113,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
         TELEMETRY_LAG_INTERVAL_MS: '1000',
       },
     });
-    audit = new AuditTrail(topology.httpUrl.audit);
+    audit = new AuditTrail(topology.httpUrl.audit, adminHeaders());
     for (const service of services) {
       await topology.processes.get(service)!.waitUntilReady(topology.httpUrl[service], 120_000);
     }
@@ -118,7 +128,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   });
 
   it('traces a tools/list that fans out to two upstreams in one trace, and hands the trace to an stdio upstream in _meta', async () => {
-    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    const { client, sessionId, end } = await connect();
     try {
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name)).toEqual(
@@ -170,7 +180,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   });
 
   it('calls a tool end to end: result, audit record, /metrics counter, one trace across services', async () => {
-    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    const { client, sessionId, end } = await connect();
     try {
       const result = await client.callTool({ name: 'everything_get-sum', arguments: { a: 19, b: 23 } });
       expect(textOf(result)).toContain('42');
@@ -216,7 +226,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
       timeoutMs: 30_000,
       description: 'no open session on /metrics',
     });
-    const { transport, end } = await connectClient(topology.mcpUrl);
+    const { transport, end } = await connect();
     try {
       await waitFor(
         async () => {
@@ -241,7 +251,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   });
 
   it('shows a failing tool’s errors under that tool’s label', async () => {
-    const { client, end } = await connectClient(topology.mcpUrl);
+    const { client, end } = await connect();
     try {
       const failed = await client
         .callTool({ name: 'everything_get-sum', arguments: { a: 'not a number', b: 1 } })
@@ -263,7 +273,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   });
 
   it('loses no event when Kafka stops while calls are flowing: every call has exactly one audit record', async () => {
-    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    const { client, sessionId, end } = await connect();
     let calls = 0;
     let flowing = true;
     let spooledDuringOutage = 0;
@@ -323,7 +333,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   });
 
   it('records a replayed batch of events once', async () => {
-    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    const { client, sessionId, end } = await connect();
     const bus = new KafkaEventBus({ brokers: brokers.split(','), clientId: 'gateway-e2e-replay' });
     try {
       for (let n = 0; n < 3; n += 1)
@@ -350,7 +360,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   });
 
   it('verify names the record altered in Postgres', async () => {
-    const { client, sessionId, end } = await connectClient(topology.mcpUrl);
+    const { client, sessionId, end } = await connect();
     try {
       await client.callTool({ name: 'everything_echo', arguments: { message: 'tamper with me' } });
       const [record] = await recordsOnceThere(sessionId, 'tools/call', 1);
@@ -379,7 +389,7 @@ describe('distributed topology: seven processes, Apache Kafka, Postgres, two ups
   });
 
   it('keeps a downstream session when its router is killed mid-session: the next call succeeds', async () => {
-    const { client, end } = await connectClient(topology.mcpUrl);
+    const { client, end } = await connect();
     try {
       const before = await client.callTool({ name: 'everything_get-sum', arguments: { a: 1, b: 2 } });
       expect(textOf(before)).toContain('3');

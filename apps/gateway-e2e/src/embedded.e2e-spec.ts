@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openSession, SealedBox } from '@gateway/mcp';
-import { freePort, ServiceProcess, waitFor } from '@gateway/testing';
+import { freePort, ServiceProcess, testAdminHeaders, testCredentialEnv, waitFor } from '@gateway/testing';
 import { connectClient, counterValue, postRaw } from './mcp-client';
 
 jest.setTimeout(120_000);
@@ -40,6 +40,7 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
       app: 'gateway',
       logDir: workDir,
       env: {
+        ...testCredentialEnv,
         INGRESS_SESSION_KEY: sessionKey.toString('hex'),
         GATEWAY_PORT: String(port),
         GATEWAY_DATA_DIR: join(workDir, 'data'),
@@ -53,9 +54,9 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
     await gateway.waitUntilReady(baseUrl);
     await waitFor(
       async () => {
-        const { upstreams } = (await (await fetch(`${baseUrl}/api/v1/upstreams`)).json()) as {
-          upstreams: UpstreamView[];
-        };
+        const { upstreams } = (await (
+          await fetch(`${baseUrl}/api/v1/upstreams`, { headers: testAdminHeaders() })
+        ).json()) as { upstreams: UpstreamView[] };
         return upstreams.some((upstream) => upstream.name === 'everything' && upstream.state === 'ready');
       },
       { description: 'server-everything to be connected' },
@@ -82,6 +83,7 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
         async () => {
           const response = await fetch(
             `${baseUrl}/api/v1/audit/events?sessionId=${sessionId}&method=tools/call`,
+            { headers: testAdminHeaders() },
           );
           const { events } = (await response.json()) as { events: AuditEvent[] };
           return events.find((event) => event.target === 'echo');
@@ -112,7 +114,9 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
         },
         { description: 'the open session and the connected upstream on /metrics' },
       );
-      const verified = (await (await fetch(`${baseUrl}/api/v1/audit/verify`)).json()) as { ok: boolean };
+      const verified = (await (
+        await fetch(`${baseUrl}/api/v1/audit/verify`, { headers: testAdminHeaders() })
+      ).json()) as { ok: boolean };
       expect(verified.ok).toBe(true);
     } finally {
       await client.close();
@@ -148,8 +152,11 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
     try {
       await client.callTool({ name: 'echo', arguments: { message: 'before' } });
       const upstreams = async (): Promise<UpstreamView[]> =>
-        ((await (await fetch(`${baseUrl}/api/v1/upstreams`)).json()) as { upstreams: UpstreamView[] })
-          .upstreams;
+        (
+          (await (await fetch(`${baseUrl}/api/v1/upstreams`, { headers: testAdminHeaders() })).json()) as {
+            upstreams: UpstreamView[];
+          }
+        ).upstreams;
       const before = (await upstreams()).find((upstream) => upstream.name === 'everything')!;
       expect(before.state).toBe('ready');
 
@@ -186,7 +193,7 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
     const badPort = new ServiceProcess({
       app: 'gateway',
       logDir: join(workDir, 'bad-port'),
-      env: { GATEWAY_PORT: 'eighty' },
+      env: { ...testCredentialEnv, GATEWAY_PORT: 'eighty' },
     });
     expect(await badPort.exit()).toBe(78);
     const badFile = join(workDir, 'bad.yaml');
@@ -194,7 +201,11 @@ describe('embedded topology (npm start): one process, PGlite, in-process bus', (
     const badConfig = new ServiceProcess({
       app: 'gateway',
       logDir: join(workDir, 'bad-config'),
-      env: { REGISTRY_CONFIG_FILE: badFile, GATEWAY_DATA_DIR: join(workDir, 'bad-config-data') },
+      env: {
+        ...testCredentialEnv,
+        REGISTRY_CONFIG_FILE: badFile,
+        GATEWAY_DATA_DIR: join(workDir, 'bad-config-data'),
+      },
     });
     expect(await badConfig.exit()).toBe(78);
     expect(readFileSync(badPort.logFile, 'utf8')).toMatch(/GATEWAY_PORT: expected a TCP port number/);

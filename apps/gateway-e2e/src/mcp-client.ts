@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { testAdminHeaders } from '@gateway/testing';
 
 export interface ConnectedClient {
   readonly client: Client;
@@ -9,10 +10,13 @@ export interface ConnectedClient {
   end(): Promise<void>;
 }
 
-/** A real MCP SDK client connected to the gateway over Streamable HTTP. */
-export async function connectClient(mcpUrl: string): Promise<ConnectedClient> {
+/** A real MCP SDK client connected to the gateway over Streamable HTTP, as the test admin by default. */
+export async function connectClient(
+  mcpUrl: string,
+  headers: Readonly<Record<string, string>> = testAdminHeaders(),
+): Promise<ConnectedClient> {
   const client = new Client({ name: 'gateway-e2e', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl));
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers } });
   await client.connect(transport);
   if (!transport.sessionId) throw new Error('the gateway did not assign a session id');
   const end = async (): Promise<void> => {
@@ -38,7 +42,7 @@ export function counterValue(
   return undefined;
 }
 
-/** POSTs a raw body to the MCP endpoint and returns status and parsed JSON. */
+/** POSTs a raw body to the MCP endpoint as the test admin and returns status and parsed JSON. */
 export async function postRaw(
   mcpUrl: string,
   body: string,
@@ -49,6 +53,7 @@ export async function postRaw(
     headers: {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
+      ...testAdminHeaders(),
       ...headers,
     },
     body,

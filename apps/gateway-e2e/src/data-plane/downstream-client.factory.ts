@@ -6,9 +6,10 @@ import {
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { testAdminHeaders } from '@gateway/testing';
+import { AuthenticatedWebSocketTransport } from './authenticated-websocket.transport';
 
 /** How an agent reaches the gateway: the three 2025-era transports and the 2026-07-28 revision. */
 export type DownstreamTransport = 'streamable-http-2025' | 'streamable-http-2026' | 'http+sse' | 'websocket';
@@ -61,14 +62,19 @@ export interface LegacyClientOptions {
 
 export type LegacyTransport = Exclude<DownstreamTransport, 'streamable-http-2026'>;
 
+/**
+ * Every transport presents the test admin's API key. The SSE transport sends `requestInit`'s
+ * headers on its event-stream GET as well as on its POSTs to /messages (SDK 1.x builds both from them).
+ */
 function legacyTransport(kind: LegacyTransport, baseUrl: string): Transport {
+  const headers = testAdminHeaders();
   switch (kind) {
     case 'streamable-http-2025':
-      return new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`));
+      return new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers } });
     case 'http+sse':
-      return new SSEClientTransport(new URL(`${baseUrl}/sse`));
+      return new SSEClientTransport(new URL(`${baseUrl}/sse`), { requestInit: { headers } });
     case 'websocket':
-      return new WebSocketClientTransport(new URL(`${baseUrl.replace(/^http/, 'ws')}/ws`));
+      return new AuthenticatedWebSocketTransport(new URL(`${baseUrl.replace(/^http/, 'ws')}/ws`), headers);
   }
 }
 
@@ -106,7 +112,9 @@ export async function connectModernClient(
     versionNegotiation: { mode: { pin: modernProtocolVersion } },
   });
   options.configure?.(client);
-  await client.connect(new ModernHttpTransport(new URL(`${baseUrl}/mcp`)));
+  await client.connect(
+    new ModernHttpTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers: testAdminHeaders() } }),
+  );
   return { client, close: () => client.close() };
 }
 

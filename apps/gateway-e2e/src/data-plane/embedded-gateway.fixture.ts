@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, repositoryRoot, ServiceProcess, waitFor } from '@gateway/testing';
+import {
+  freePort,
+  repositoryRoot,
+  ServiceProcess,
+  testAdminHeaders,
+  testCredentialEnv,
+  waitFor,
+} from '@gateway/testing';
 
 export interface EmbeddedGatewayOptions {
   /** A YAML file under apps/gateway-e2e/config, by its file name. */
@@ -19,7 +26,10 @@ interface UpstreamView {
 
 export const e2eConfigDir = join(repositoryRoot, 'apps', 'gateway-e2e', 'config');
 
-/** The built embedded gateway (`npm start`) on a free loopback port, with its own config and data. */
+/**
+ * The built embedded gateway (`npm start`) on a free loopback port, with its own config and data,
+ * started with the test admin key (testAdminHeaders() authenticates to it).
+ */
 export class EmbeddedGateway {
   private constructor(
     private readonly service: ServiceProcess,
@@ -45,6 +55,7 @@ export class EmbeddedGateway {
       app: 'gateway',
       logDir: options.workDir,
       env: {
+        ...testCredentialEnv,
         GATEWAY_HOST: '127.0.0.1',
         GATEWAY_PORT: String(port),
         GATEWAY_DATA_DIR: join(options.workDir, 'data'),
@@ -64,7 +75,10 @@ export class EmbeddedGateway {
   }
 
   async upstreams(): Promise<UpstreamView[]> {
-    const response = await fetch(`${this.baseUrl}/api/v1/upstreams`);
+    const response = await fetch(`${this.baseUrl}/api/v1/upstreams`, { headers: testAdminHeaders() });
+    if (response.status !== 200) {
+      throw new Error(`GET /api/v1/upstreams: ${response.status} ${await response.text()}`);
+    }
     return ((await response.json()) as { upstreams: UpstreamView[] }).upstreams;
   }
 

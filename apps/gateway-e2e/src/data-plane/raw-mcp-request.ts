@@ -1,4 +1,5 @@
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { testAdminHeaders } from '@gateway/testing';
 
 /** One JSON-RPC message as it came over the wire, unvalidated. */
 export interface WireMessage {
@@ -19,7 +20,10 @@ export interface RawResponse {
 
 export interface RawRequest {
   readonly method?: 'POST' | 'GET' | 'DELETE';
-  /** Replaces the defaults (JSON content, JSON or SSE accepted); `Host` may be set too. */
+  /**
+   * Replaces the defaults (JSON content, JSON or SSE accepted, the test admin's credential);
+   * `Host` may be set too.
+   */
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly timeoutMs?: number;
@@ -51,16 +55,25 @@ function messagesOf(headers: IncomingHttpHeaders, body: string): WireMessage[] {
 }
 
 /**
+ * Every request carries the test admin's credential unless `headers` replaces it, so a test of a
+ * status (404, 400, 413...) gets past authentication and sees the answer it is about.
+ */
+function requestHeaders(options: RawRequest): Record<string, string> {
+  return {
+    accept: 'application/json, text/event-stream',
+    ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...testAdminHeaders(),
+    ...options.headers,
+  };
+}
+
+/**
  * One HTTP exchange with an MCP endpoint through node:http, which (unlike fetch) sends any Host
  * header it is given. Reads the whole answer: a JSON body, or an SSE stream until the server ends it.
  */
 export function sendRaw(url: string, options: RawRequest = {}): Promise<RawResponse> {
   const { method = 'POST', body, timeoutMs = 15_000 } = options;
-  const headers: Record<string, string> = {
-    accept: 'application/json, text/event-stream',
-    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    ...options.headers,
-  };
+  const headers = requestHeaders(options);
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(url, { method, headers, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
@@ -135,11 +148,7 @@ export interface RawStream {
 
 export function streamRaw(url: string, options: RawRequest = {}): RawStream {
   const { method = 'POST', body } = options;
-  const headers: Record<string, string> = {
-    accept: 'application/json, text/event-stream',
-    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    ...options.headers,
-  };
+  const headers = requestHeaders(options);
   const messages: WireMessage[] = [];
   const state = { status: undefined as number | undefined, ended: false };
   let pending = '';
