@@ -1,17 +1,31 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ChildProcessSupervisor, freePort, type Supervised, waitFor } from '@gateway/testing';
+import {
+  type ChildProcessSupervisor,
+  freePort,
+  type Supervised,
+  testAdminHeaders,
+  testCredentialEnv,
+  waitFor,
+} from '@gateway/testing';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { startAuthenticatingProxy } from './authenticating.proxy';
 
 export interface StartedGateway {
-  /** The gateway's own endpoint, /mcp. */
+  /** The gateway's own origin, for the log. */
+  readonly baseUrl: string;
+  /** The gateway's endpoint /mcp, reached through the authenticating proxy. */
   readonly mcpUrl: string;
-  /** /servers/conformance/mcp, unless the registry does not accept virtual servers yet. */
+  /** /servers/conformance/mcp through the proxy, unless the registry does not accept virtual servers yet. */
   readonly virtualUrl?: string;
   /** Why there is no virtual target. */
   readonly virtualSkipped?: string;
   readonly process: Supervised;
+  /** Stops the proxy; the supervisor stops the gateway's process. */
+  close(): Promise<void>;
 }
+
+type GatewayUrls = Omit<StartedGateway, 'baseUrl' | 'close'>;
 
 export interface GatewayOptions {
   readonly repositoryRoot: string;
@@ -26,14 +40,34 @@ const gatewayMain = 'apps/gateway/src/main.ts';
 const configErrorExitCode = 78;
 
 /**
- * Starts the embedded gateway from source with tools/conformance/gateway.yaml. The virtual server
- * section is new; when the registry rejects it, the gateway is started again without it and the
- * virtual target is reported as skipped instead of failing the run.
+ * Starts the embedded gateway from source with tools/conformance/gateway.yaml and the test admin
+ * key, and a proxy in front of it that presents the key: the suite cannot send a header itself,
+ * and the gateway refuses MCP requests without a credential (401).
  */
 export async function startGateway(
   supervisor: ChildProcessSupervisor,
   options: GatewayOptions,
 ): Promise<StartedGateway> {
+  const gateway = await startGatewayProcess(supervisor, options);
+  const baseUrl = new URL(gateway.mcpUrl).origin;
+  const proxy = await startAuthenticatingProxy(new URL(baseUrl), testAdminHeaders());
+  return {
+    ...gateway,
+    baseUrl,
+    mcpUrl: proxy.urlFor(gateway.mcpUrl),
+    virtualUrl: gateway.virtualUrl === undefined ? undefined : proxy.urlFor(gateway.virtualUrl),
+    close: () => proxy.close(),
+  };
+}
+
+/**
+ * The virtual server section of the config is new; when the registry rejects it, the gateway is
+ * started again without it and the virtual target is reported as skipped instead of failing the run.
+ */
+async function startGatewayProcess(
+  supervisor: ChildProcessSupervisor,
+  options: GatewayOptions,
+): Promise<GatewayUrls> {
   const config = join(options.repositoryRoot, configFile);
   const first = await launch(supervisor, options, config, 'gateway');
   if (first.ready) return { ...first.urls, process: first.process };
@@ -77,6 +111,7 @@ async function launch(
     env: {
       PATH: process.env['PATH'],
       HOME: process.env['HOME'],
+      ...testCredentialEnv,
       GATEWAY_ROOT: options.repositoryRoot,
       GATEWAY_PORT: String(port),
       GATEWAY_DATA_DIR: join(options.logDir, `${name}-data`),
@@ -115,7 +150,9 @@ async function waitForUpstream(baseUrl: string): Promise<void> {
   try {
     await waitFor(
       async () => {
-        const body = (await (await fetch(`${baseUrl}/api/v1/upstreams`)).json()) as {
+        const response = await fetch(`${baseUrl}/api/v1/upstreams`, { headers: testAdminHeaders() });
+        if (response.status !== 200) throw new Error(`GET /api/v1/upstreams: ${response.status}`);
+        const body = (await response.json()) as {
           upstreams?: { name: string; state: string }[];
         };
         return body.upstreams?.some(

@@ -18,6 +18,8 @@
  *                           a message when the registry does not accept virtual servers yet)
  *   --target NAME=URL       another endpoint to test, e.g. a gateway started by hand in front of
  *                           the fixture (see --fixture-port); repeatable
+ *   --target-key KEY        an API key for the --target endpoints: the suite then reaches each of
+ *                           them through a loopback proxy that sends "Authorization: Bearer KEY"
  *   --only-direct           test the fixture only (ignores --gateway and --target)
  *   --revision R            2025-11-25 or 2026-07-28; repeatable; default both
  *   --fixture-port N        port for the fixture (default: a free one)
@@ -35,6 +37,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChildProcessSupervisor } from '@gateway/testing';
 import { judge, renderFailures, renderTable, type Verdict } from './conformance-report';
+import { startAuthenticatingProxy } from './authenticating.proxy';
 import { loadRequirements, revisions, runSuite, type Revision, type SuiteRun } from './conformance-suite';
 import { startFixture } from './fixture.launcher';
 import { startGateway } from './gateway.launcher';
@@ -50,6 +53,7 @@ interface Target {
 interface RunOptions {
   readonly gateway: boolean;
   readonly extraTargets: readonly Target[];
+  readonly targetKey?: string;
   readonly revisions: readonly Revision[];
   readonly fixturePort: number;
   readonly fixtureUrl?: string;
@@ -64,6 +68,7 @@ function parseOptions(argv: readonly string[]): RunOptions {
     options: {
       gateway: { type: 'boolean', default: false },
       target: { type: 'string', multiple: true, default: [] },
+      'target-key': { type: 'string' },
       'only-direct': { type: 'boolean', default: false },
       revision: { type: 'string', multiple: true, default: [] },
       'fixture-port': { type: 'string', default: '0' },
@@ -85,6 +90,7 @@ function parseOptions(argv: readonly string[]): RunOptions {
   return {
     gateway: values.gateway && !onlyDirect,
     extraTargets,
+    targetKey: values['target-key'],
     revisions: chosen as Revision[],
     fixturePort: positiveInteger('--fixture-port', values['fixture-port'], true),
     fixtureUrl: values['fixture-url'],
@@ -127,7 +133,43 @@ async function run(options: RunOptions, supervisor: ChildProcessSupervisor): Pro
       })
     ).url;
   log(`fixture: ${fixtureUrl}`);
-  const targets: Target[] = [{ name: directTarget, url: fixtureUrl }, ...options.extraTargets];
+  // The gateway answers 401 to an MCP request without a credential and the suite cannot send one:
+  // authenticated targets are reached through a proxy that adds it (authenticating.proxy.ts).
+  const closeProxies: Array<() => Promise<void>> = [];
+  try {
+    const targets = await startTargets(options, supervisor, fixtureUrl, closeProxies);
+    const runs = await runSuites(options, supervisor, targets);
+    return report(options, targets, runs);
+  } finally {
+    await Promise.all(closeProxies.map((close) => close()));
+  }
+}
+
+interface Targets {
+  readonly list: Target[];
+  /** Targets that could not be started, with the reason: their scenarios count as not run. */
+  readonly notRun: Map<string, string>;
+}
+
+async function startTargets(
+  options: RunOptions,
+  supervisor: ChildProcessSupervisor,
+  fixtureUrl: string,
+  closeProxies: Array<() => Promise<void>>,
+): Promise<Targets> {
+  const targets: Target[] = [{ name: directTarget, url: fixtureUrl }];
+  for (const target of options.extraTargets) {
+    if (options.targetKey === undefined) {
+      targets.push(target);
+      continue;
+    }
+    const proxy = await startAuthenticatingProxy(new URL(target.url), {
+      authorization: `Bearer ${options.targetKey}`,
+    });
+    closeProxies.push(() => proxy.close());
+    targets.push({ name: target.name, url: proxy.urlFor(target.url) });
+    log(`${target.name}: ${target.url}, through the authenticating proxy ${proxy.origin}`);
+  }
   const notRun = new Map<string, string>();
   if (options.gateway) {
     try {
@@ -137,10 +179,11 @@ async function run(options: RunOptions, supervisor: ChildProcessSupervisor): Pro
         fixtureUrl,
         timeoutMs: 180_000,
       });
+      closeProxies.push(() => gateway.close());
       targets.push({ name: 'gateway', url: gateway.mcpUrl });
       if (gateway.virtualUrl) targets.push({ name: 'virtual', url: gateway.virtualUrl });
       else log(`virtual target skipped: ${gateway.virtualSkipped}`);
-      log(`gateway: ${gateway.mcpUrl}`);
+      log(`gateway: ${gateway.baseUrl}, through the authenticating proxy ${gateway.mcpUrl}`);
     } catch (error) {
       // Counted against the gateway target: every scenario the fixture passes is then "not run".
       targets.push({ name: 'gateway', url: '(not started)' });
@@ -148,11 +191,18 @@ async function run(options: RunOptions, supervisor: ChildProcessSupervisor): Pro
       log(`gateway: ${(error as Error).message}`);
     }
   }
+  return { list: targets, notRun };
+}
 
+async function runSuites(
+  options: RunOptions,
+  supervisor: ChildProcessSupervisor,
+  targets: Targets,
+): Promise<SuiteRun[]> {
   const runs: SuiteRun[] = [];
   for (const revision of options.revisions) {
-    for (const target of targets) {
-      const reason = notRun.get(target.name);
+    for (const target of targets.list) {
+      const reason = targets.notRun.get(target.name);
       if (reason) {
         runs.push({ target: target.name, url: target.url, revision, notRun: reason, scenarios: [] });
         continue;
@@ -174,13 +224,17 @@ async function run(options: RunOptions, supervisor: ChildProcessSupervisor): Pro
       runs.push(suiteRun);
     }
   }
+  return runs;
+}
 
+/** Prints the Markdown report, writes it (and the JSON document if asked) and judges the runs. */
+function report(options: RunOptions, targets: Targets, runs: SuiteRun[]): Verdict {
   const requirements = {
     '2025-11-25': loadRequirements('2025-11-25'),
     '2026-07-28': loadRequirements('2026-07-28'),
   };
   const verdict = judge(runs, requirements, directTarget);
-  const report = [
+  const markdown = [
     '## MCP conformance',
     '',
     renderTable(runs, requirements),
@@ -192,10 +246,16 @@ async function run(options: RunOptions, supervisor: ChildProcessSupervisor): Pro
     renderFailures(runs, requirements) || 'none',
     '',
   ].join('\n');
-  process.stdout.write(`\n${report}\n`);
-  writeFileSync(join(options.resultsDir, 'report.md'), report);
+  process.stdout.write(`\n${markdown}\n`);
+  writeFileSync(join(options.resultsDir, 'report.md'), markdown);
   if (options.json) {
-    const document = { generatedAt: new Date().toISOString(), node: process.version, targets, runs, verdict };
+    const document = {
+      generatedAt: new Date().toISOString(),
+      node: process.version,
+      targets: targets.list,
+      runs,
+      verdict,
+    };
     writeFileSync(options.json, `${JSON.stringify(document, null, 2)}\n`);
   }
   log(`results: ${options.resultsDir}`);
