@@ -2,13 +2,14 @@ import { repositoryRoot } from '@gateway/testing';
 import { compare, type ScenarioResult } from './bench-report';
 import { benchViews } from './bench-gateway.config';
 import { runClosedLoop } from './load-phase';
-import { McpHttpOrigin } from './mcp-http.client';
+import { type McpEndpoint, McpHttpOrigin } from './mcp-http.client';
 import { McpStdioConnection } from './mcp-stdio.client';
 import {
   alternate,
   callEcho,
   closeSessions,
-  gatewayUrl,
+  directEndpoint,
+  gatewayEndpoint,
   type LoadSide,
   openSessions,
   type ScenarioContext,
@@ -27,7 +28,7 @@ export interface CallOptions {
  */
 export async function callScenario(context: ScenarioContext, options: CallOptions): Promise<ScenarioResult> {
   const direct = await directSide(context, options);
-  const gateway = await httpSide(gatewayUrl(context, viewOf(options)), options.sessions);
+  const gateway = await httpSide(gatewayEndpoint(context, viewOf(options)), options.sessions);
   try {
     const measured = await alternate(context, direct, gateway);
     return compare({
@@ -55,7 +56,7 @@ async function directSide(context: ScenarioContext, options: CallOptions): Promi
   const { upstreams } = context;
   if (options.transport === 'http') {
     const url = options.upstream === 'fixture' ? `${upstreams.fixtureUrl}/mcp` : upstreams.everythingUrl;
-    return httpSide(new URL(url), options.sessions);
+    return httpSide(directEndpoint(url), options.sessions);
   }
   const command = options.upstream === 'fixture' ? upstreams.fixtureStdio : upstreams.everythingStdio;
   const connection = await McpStdioConnection.start(command.command, command.args, repositoryRoot);
@@ -65,8 +66,8 @@ async function directSide(context: ScenarioContext, options: CallOptions): Promi
   };
 }
 
-async function httpSide(url: URL, count: number): Promise<ClosableSide> {
-  const origin = new McpHttpOrigin(url, count);
+async function httpSide(endpoint: McpEndpoint, count: number): Promise<ClosableSide> {
+  const origin = new McpHttpOrigin(endpoint, count);
   const sessions = await openSessions(origin, count);
   return {
     run: (timing, into) => runClosedLoop(count, (worker) => callEcho(sessions[worker]!), timing, into),

@@ -1,13 +1,20 @@
 import { compare, type ScenarioResult } from './bench-report';
 import { benchViews } from './bench-gateway.config';
 import { runClosedLoop } from './load-phase';
-import { McpHttpOrigin, McpHttpSession } from './mcp-http.client';
-import { alternate, callEcho, gatewayUrl, type LoadSide, type ScenarioContext } from './scenario-context';
+import { type McpEndpoint, McpHttpOrigin, McpHttpSession } from './mcp-http.client';
+import {
+  alternate,
+  callEcho,
+  directEndpoint,
+  gatewayEndpoint,
+  type LoadSide,
+  type ScenarioContext,
+} from './scenario-context';
 
 /** `churn`: each operation is a whole session: initialize, initialized, one echo call, DELETE. */
 export async function churnScenario(context: ScenarioContext, workers: number): Promise<ScenarioResult> {
-  const direct = side(new URL(`${context.upstreams.fixtureUrl}/mcp`), workers);
-  const gateway = side(gatewayUrl(context, benchViews.fixture), workers);
+  const direct = side(directEndpoint(`${context.upstreams.fixtureUrl}/mcp`), workers);
+  const gateway = side(gatewayEndpoint(context, benchViews.fixture), workers);
   try {
     const measured = await alternate(context, direct, gateway);
     return compare({
@@ -23,8 +30,8 @@ export async function churnScenario(context: ScenarioContext, workers: number): 
   }
 }
 
-function side(url: URL, workers: number): LoadSide & { close(): Promise<void> } {
-  const origin = new McpHttpOrigin(url, workers);
+function side(endpoint: McpEndpoint, workers: number): LoadSide & { close(): Promise<void> } {
+  const origin = new McpHttpOrigin(endpoint, workers);
   return {
     run: (timing, into) =>
       runClosedLoop(

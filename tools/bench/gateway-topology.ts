@@ -5,6 +5,8 @@ import {
   freePort,
   ServiceProcess,
   startDistributedTopology,
+  testAdminHeaders,
+  testCredentialEnv,
   waitFor,
 } from '@gateway/testing';
 import type { TopologyName } from './bench-report';
@@ -42,6 +44,8 @@ export async function startEmbeddedTopology(options: TopologyOptions): Promise<G
       nodeArgs: options.nodeArgs('gateway'),
       env: {
         ...quiet,
+        // The admin key the scenarios present (testAdminHeaders); the distributed topology sets it too.
+        ...testCredentialEnv,
         GATEWAY_PORT: String(port),
         GATEWAY_DATA_DIR: join(options.runDir, 'embedded', 'data'),
         REGISTRY_CONFIG_FILE: options.configFile,
@@ -109,9 +113,11 @@ async function whenServing(
 async function whenUpstreamsReady(routerUrl: string, expected: readonly string[]): Promise<void> {
   await waitFor(
     async () => {
-      const { upstreams } = (await (await fetch(`${routerUrl}/api/v1/upstreams`)).json()) as {
-        upstreams: { name: string; state: string }[];
-      };
+      const response = await fetch(`${routerUrl}/api/v1/upstreams`, { headers: testAdminHeaders() });
+      if (response.status !== 200) {
+        throw new Error(`GET /api/v1/upstreams: ${response.status} ${await response.text()}`);
+      }
+      const { upstreams } = (await response.json()) as { upstreams: { name: string; state: string }[] };
       // A database that served earlier runs may hold other servers: only the run's own count.
       const ready = new Set(
         upstreams.filter((upstream) => upstream.state === 'ready').map((upstream) => upstream.name),

@@ -6,7 +6,8 @@ import { McpHttpOrigin, McpHttpSession } from './mcp-http.client';
 import {
   alternate,
   closeSessions,
-  gatewayUrl,
+  directEndpoint,
+  gatewayEndpoint,
   type LoadSide,
   type ScenarioContext,
 } from './scenario-context';
@@ -21,13 +22,13 @@ export async function listScenario(
   context: ScenarioContext,
   variant: 'cold' | 'warm',
 ): Promise<ScenarioResult> {
-  const directOrigin = new McpHttpOrigin(new URL(context.upstreams.fixtureUrl), catalogServers);
+  const directOrigin = new McpHttpOrigin(directEndpoint(context.upstreams.fixtureUrl), catalogServers);
   const directSessions = await Promise.all(
     Array.from({ length: catalogServers }, (_, index) =>
       McpHttpSession.open(directOrigin, `/catalog/${index}/mcp`),
     ),
   );
-  const gatewayOrigin = new McpHttpOrigin(gatewayUrl(context, benchViews.catalog), 1);
+  const gatewayOrigin = new McpHttpOrigin(gatewayEndpoint(context, benchViews.catalog), 1);
   const gatewaySession = await McpHttpSession.open(gatewayOrigin);
   const direct: LoadSide = {
     run: (timing, into) =>

@@ -10,18 +10,26 @@ export type RpcResult = Record<string, unknown>;
 /** Any answer the harness must count as an error: the kind and what was wrong. */
 export class BenchRequestError extends Error {}
 
+/** Where one side of a scenario sends its requests. */
+export interface McpEndpoint {
+  readonly url: URL;
+  /** Sent with every request: the gateway's credential; none for an upstream loaded directly. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 /**
  * One origin's keep-alive connections: every session of a phase shares it, one connection per
  * session in flight, as HTTP clients of a gateway do.
  */
 export class McpHttpOrigin {
   readonly pool: Pool;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(
-    readonly url: URL,
-    connections: number,
-  ) {
-    this.pool = new Pool(url.origin, {
+  constructor(endpoint: McpEndpoint, connections: number) {
+    this.url = endpoint.url;
+    this.headers = endpoint.headers ?? {};
+    this.pool = new Pool(endpoint.url.origin, {
       connections,
       pipelining: 1,
       keepAliveTimeout: 60_000,
@@ -90,6 +98,7 @@ export class McpHttpSession {
 
   private headers(): Record<string, string> {
     return {
+      ...this.origin.headers,
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': benchProtocolVersion,

@@ -1,11 +1,12 @@
 import { compare, type ScenarioResult } from './bench-report';
 import { benchViews } from './bench-gateway.config';
 import { round, runClosedLoop, type SideMeasurement } from './load-phase';
-import { McpHttpOrigin, type McpHttpSession } from './mcp-http.client';
+import { type McpEndpoint, McpHttpOrigin, type McpHttpSession } from './mcp-http.client';
 import {
   alternate,
   closeSessions,
-  gatewayUrl,
+  directEndpoint,
+  gatewayEndpoint,
   type LoadSide,
   openSessions,
   resultText,
@@ -17,8 +18,8 @@ const sessionsCount = 4;
 
 /** `payload`: tool results of 1 MiB (the fixture's blob tool), from a few concurrent sessions. */
 export async function payloadScenario(context: ScenarioContext): Promise<ScenarioResult> {
-  const direct = await side(new URL(`${context.upstreams.fixtureUrl}/mcp`));
-  const gateway = await side(gatewayUrl(context, benchViews.fixture));
+  const direct = await side(directEndpoint(`${context.upstreams.fixtureUrl}/mcp`));
+  const gateway = await side(gatewayEndpoint(context, benchViews.fixture));
   try {
     const measured = await alternate(context, direct, gateway);
     const mibPerSecond = (side: SideMeasurement) => round((side.figures().rps * payloadBytes) / 2 ** 20, 1);
@@ -40,8 +41,8 @@ export async function payloadScenario(context: ScenarioContext): Promise<Scenari
   }
 }
 
-async function side(url: URL): Promise<LoadSide & { close(): Promise<void> }> {
-  const origin = new McpHttpOrigin(url, sessionsCount);
+async function side(endpoint: McpEndpoint): Promise<LoadSide & { close(): Promise<void> }> {
+  const origin = new McpHttpOrigin(endpoint, sessionsCount);
   const sessions = await openSessions(origin, sessionsCount);
   return {
     run: (timing, into) =>

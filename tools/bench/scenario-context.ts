@@ -1,8 +1,9 @@
+import { testAdminHeaders } from '@gateway/testing';
 import type { BenchUpstreams } from './bench-upstreams';
 import type { GatewayTopology } from './gateway-topology';
 import type { PhaseTiming } from './load-phase';
 import { SideMeasurement } from './load-phase';
-import { McpHttpOrigin, McpHttpSession, type RpcResult } from './mcp-http.client';
+import { type McpEndpoint, McpHttpOrigin, McpHttpSession, type RpcResult } from './mcp-http.client';
 
 /** What every scenario gets: where to send load, and how long. */
 export interface ScenarioContext {
@@ -38,8 +39,14 @@ export async function alternate(
   return measured;
 }
 
-export function gatewayUrl(context: ScenarioContext, view: string): URL {
-  return new URL(`${context.topology.baseUrl}/servers/${view}/mcp`);
+/** A virtual server of the gateway, as the test admin: the gateway refuses requests without a credential. */
+export function gatewayEndpoint(context: ScenarioContext, view: string): McpEndpoint {
+  return { url: new URL(`${context.topology.baseUrl}/servers/${view}/mcp`), headers: testAdminHeaders() };
+}
+
+/** An upstream loaded directly, as the comparison's baseline: no credential. */
+export function directEndpoint(url: string): McpEndpoint {
+  return { url: new URL(url) };
 }
 
 /** Opens `count` sessions on one origin. */

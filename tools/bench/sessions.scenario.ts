@@ -3,8 +3,8 @@ import { compare, type ScenarioResult } from './bench-report';
 import { benchViews } from './bench-gateway.config';
 import { residentBytes } from './gateway-topology';
 import { round, runBounded, SideMeasurement } from './load-phase';
-import { McpHttpOrigin, McpHttpSession } from './mcp-http.client';
-import { gatewayUrl, type ScenarioContext } from './scenario-context';
+import { type McpEndpoint, McpHttpOrigin, McpHttpSession } from './mcp-http.client';
+import { directEndpoint, gatewayEndpoint, type ScenarioContext } from './scenario-context';
 
 const openingConcurrency = 32;
 
@@ -15,11 +15,11 @@ const openingConcurrency = 32;
  */
 export async function sessionsScenario(context: ScenarioContext): Promise<ScenarioResult> {
   const count = context.idleSessions;
-  const direct = await holdSessions(new URL(`${context.upstreams.fixtureUrl}/mcp`), count, {
+  const direct = await holdSessions(directEndpoint(`${context.upstreams.fixtureUrl}/mcp`), count, {
     fixture: context.upstreams.fixture.child.pid ?? -1,
   });
   const gateway = await holdSessions(
-    gatewayUrl(context, benchViews.fixture),
+    gatewayEndpoint(context, benchViews.fixture),
     count,
     context.topology.memoryProcesses(),
   );
@@ -40,12 +40,12 @@ export async function sessionsScenario(context: ScenarioContext): Promise<Scenar
 }
 
 async function holdSessions(
-  url: URL,
+  endpoint: McpEndpoint,
   count: number,
   processes: Record<string, number>,
 ): Promise<{ measured: SideMeasurement; growth: Record<string, number> }> {
   const before = await settledMemory(processes);
-  const origin = new McpHttpOrigin(url, openingConcurrency);
+  const origin = new McpHttpOrigin(endpoint, openingConcurrency);
   const sessions: McpHttpSession[] = [];
   const measured = new SideMeasurement();
   try {
