@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { envFields, loadEnvConfig } from '@gateway/platform';
+import { loadRateLimitConfig, type RateLimitConfig } from '@gateway/security';
 import { z } from 'zod';
 
 const commaList = z.string().transform((value) =>
@@ -77,6 +78,8 @@ export interface IngressConfig {
    * the protected resource metadata URLs (RFC 9728) are built from it.
    */
   readonly publicUrl: string;
+  /** Where the rate-limit buckets live: this process, or Redis shared by every replica. */
+  readonly rateLimits: RateLimitConfig;
 }
 
 export function loadIngressConfig(env: NodeJS.ProcessEnv = process.env): IngressConfig {
@@ -94,6 +97,7 @@ export function loadIngressConfig(env: NodeJS.ProcessEnv = process.env): Ingress
     sessionMaxAgeMs: parsed.INGRESS_SESSION_MAX_AGE_MS,
     allowedOrigins: parsed.INGRESS_ALLOWED_ORIGINS,
     allowedHosts: parsed.INGRESS_ALLOWED_HOSTS,
+    rateLimits: loadRateLimitConfig(env),
     publicUrl: (parsed.INGRESS_PUBLIC_URL ?? `http://${parsed.INGRESS_HOST}:${parsed.INGRESS_PORT}`).replace(
       /\/$/,
       '',

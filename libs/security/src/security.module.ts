@@ -8,10 +8,12 @@ import { RevocationList } from './credentials/revocation.list';
 import { SECURITY_CONFIG, type SecurityConfig } from './credentials/security-config';
 import { SigningKeyDirectory } from './credentials/signing-key.directory';
 import { SecurityEventPublisher } from './events/security-events.publisher';
+import { PolicyBundleDirectory } from './policy/policy-bundle.directory';
 
 /**
  * What every process that serves HTTP needs: in-process credential verification (keys and
- * revocations from Kafka, API keys from auth) and the global admin guard on its routes. One per
+ * revocations from Kafka, API keys from auth), the tenants' policy bundles, and the global
+ * admin guard on its routes. One per
  * process; the embedded gateway includes it once for all its services.
  */
 @Global()
@@ -26,6 +28,8 @@ export class SecurityModule {
       JwtVerifier,
       CredentialVerifier,
       SecurityEventPublisher,
+      // The tenants' bundles (policies, rate limits, guardrails), for ingress and router alike.
+      PolicyBundleDirectory.provider(SECURITY_CONFIG, (security: SecurityConfig) => security.instanceId),
     ];
     return {
       module: SecurityModule,

@@ -21,6 +21,7 @@ import { Public } from '@gateway/security';
 import { type Admission, McpAuthenticator } from '../auth/mcp-authenticator';
 import { McpScopes, requiredScopes } from '../auth/mcp-scopes';
 import { type RequestIdentity, requestIdentity } from '../auth/request-identity';
+import { RequestRateGate } from '../limits/request-rate.gate';
 import { INGRESS_CONFIG, type IngressConfig } from '../ingress-config';
 import { RouterGateway } from '../router/router-gateway.service';
 import { DownstreamSessions, sessionNotFoundCode } from '../sessions/downstream-sessions.service';
@@ -62,8 +63,16 @@ export class McpController implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(EVENT_BUS) bus: EventBus,
     @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
     private readonly authenticator: McpAuthenticator,
+    rateGate: RequestRateGate,
   ) {
-    this.modern = new ModernEndpoint(router, sessions.sealing, bus, config.instanceId, config.maxBodyBytes);
+    this.modern = new ModernEndpoint(
+      router,
+      sessions.sealing,
+      bus,
+      config.instanceId,
+      config.maxBodyBytes,
+      rateGate,
+    );
     this.serve = toNodeHandler({
       fetch: async (request, options) => {
         const parsedBody = options?.parsedBody;

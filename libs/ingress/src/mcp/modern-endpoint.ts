@@ -14,6 +14,7 @@ import { GatewayError, JsonRpcErrorCode, type SealedBox } from '@gateway/mcp';
 import type { EventBus } from '@gateway/platform';
 import type { RouterGateway, RpcMessage } from '../router/router-gateway.service';
 import { callerOf, type RequestIdentity, requestIdentity } from '../auth/request-identity';
+import type { RequestRateGate } from '../limits/request-rate.gate';
 import { CallRecorder } from './call-recorder';
 import { createGatewayServer, type ForwardedRequest } from './gateway-server';
 
@@ -89,6 +90,7 @@ export class ModernEndpoint {
     bus: EventBus,
     instanceId: string,
     maxBodyBytes: number,
+    private readonly rateGate: RequestRateGate,
     readonly events = new InMemoryServerEventBus(),
   ) {
     const recorder = new CallRecorder(
@@ -107,7 +109,10 @@ export class ModernEndpoint {
         const view = viewOf(requestInfo?.url);
         return createGatewayServer(
           {
-            forward: (request, peer) => this.forward(request, view, peer),
+            forward: async (request, peer) => {
+              await this.rateGate.admit(currentIdentity(), request.method, request.params);
+              return this.forward(request, view, peer);
+            },
             suspended: (outcome) => this.suspend(outcome),
             served: (requestId, server, target) => recorder.annotate(requestId, server, target),
           },

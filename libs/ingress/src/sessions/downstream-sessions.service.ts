@@ -25,6 +25,7 @@ import { createLogger, EVENT_BUS, type EventBus } from '@gateway/platform';
 import { RevocationList } from '@gateway/security';
 import { missingScopes, requiredScopes } from '../auth/mcp-scopes';
 import { callerOf, type RequestIdentity } from '../auth/request-identity';
+import { RequestRateGate } from '../limits/request-rate.gate';
 import { INGRESS_CONFIG, type IngressConfig } from '../ingress-config';
 import { CallRecorder } from '../mcp/call-recorder';
 import { createGatewayServer } from '../mcp/gateway-server';
@@ -72,6 +73,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
     private readonly revocations: RevocationList,
+    private readonly rateGate: RequestRateGate,
   ) {
     this.box = new SealedBox(config.sessionKey);
   }
@@ -303,7 +305,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
     session.recorder = recorder;
     const caller = () => callerOf(session.identity, spec.key);
     const server = createGatewayServer({
-      forward: (request, peer) => {
+      forward: async (request, peer) => {
         // SSE and WebSocket messages carry no credential of their own: the session's scopes decide.
         const missing = missingScopes(session.identity.principal.scopes, requiredScopes(request));
         if (missing.length > 0) {
@@ -312,6 +314,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
             `Forbidden: this request needs the scope ${missing.join(' ')}`,
           );
         }
+        await this.rateGate.admit(session.identity, request.method, request.params);
         return this.router.exchange(
           {
             caller: caller(),

@@ -72,6 +72,25 @@ interface MemoizedNames {
 
 const wholeCatalog = {};
 
+/** Whether an agent may see one item: its kind, its server's name, its upstream name or URI. */
+export type CatalogItemFilter = (
+  kind: 'tool' | 'resource' | 'prompt',
+  server: string,
+  name: string,
+) => boolean;
+
+function admitted<T>(
+  lists: SourceItems<T>[],
+  admit: CatalogItemFilter | undefined,
+  uriOf: (item: T) => string,
+): SourceItems<T>[] {
+  if (!admit) return lists;
+  return lists.map((listed) => ({
+    ...listed,
+    items: listed.items.filter((item) => admit('resource', listed.labelled.source.name, uriOf(item))),
+  }));
+}
+
 /**
  * The tools, resources, resource templates and prompts of many upstream servers as one catalog, as
  * an agent sees it through one exposure (the whole catalog or a view), and the way back from every
@@ -141,18 +160,40 @@ export class AggregatedCatalog {
     return () => this.listeners.delete(listener);
   }
 
-  /** Everything of one kind the exposure shows, asking every source concurrently under its deadline. */
-  async list<K extends CatalogKind>(kind: K, view?: CatalogView): Promise<CatalogItems[K][]> {
+  /**
+   * Everything of one kind the exposure shows, asking every source concurrently under its
+   * deadline; `admit` leaves out items (by their server and upstream name or URI) the agent may
+   * not see. Names stay as the whole exposure makes them, so hiding an item renames nothing.
+   */
+  async list<K extends CatalogKind>(
+    kind: K,
+    view?: CatalogView,
+    admit?: CatalogItemFilter,
+  ): Promise<CatalogItems[K][]> {
     const exposure = this.exposure(view);
     switch (kind) {
       case 'tools':
-      case 'prompts':
-        return (await this.namedItems(kind, exposure)).items as CatalogItems[K][];
+      case 'prompts': {
+        const named = await this.namedItems(kind, exposure);
+        if (!admit) return named.items as CatalogItems[K][];
+        const itemKind = kind === 'tools' ? 'tool' : 'prompt';
+        return named.items.filter((item) => {
+          const route = named.routes.get(item.name);
+          return route !== undefined && admit(itemKind, route.server, route.upstreamName);
+        }) as CatalogItems[K][];
+      }
       case 'resources':
-        return exposeResources(await this.fetchAll('resources', exposure), exposure) as CatalogItems[K][];
+        return exposeResources(
+          admitted(await this.fetchAll('resources', exposure), admit, (resource) => resource.uri),
+          exposure,
+        ) as CatalogItems[K][];
       case 'resourceTemplates':
         return exposeResourceTemplates(
-          await this.fetchAll('resourceTemplates', exposure),
+          admitted(
+            await this.fetchAll('resourceTemplates', exposure),
+            admit,
+            (template) => template.uriTemplate,
+          ),
           exposure,
         ) as CatalogItems[K][];
     }

@@ -34,8 +34,10 @@ describe('DispatchService catalog caching', () => {
 
   async function upstreamListsAfterTwoLists(listCacheTtlMs: string): Promise<number> {
     const config = loadRouterConfig({ ROUTER_LIST_CACHE_TTL_MS: listCacheTtlMs });
-    // Only the catalog is used here; the pool, views and attachments come in at module init.
-    const service = new DispatchService(undefined as never, undefined as never, undefined as never, config);
+    // Only the catalog is used here; the pool, views, attachments, access control and tool
+    // review come in at module init or on requests.
+    const unused = undefined as never;
+    const service = new DispatchService(unused, unused, unused, config, unused, unused);
     const source = new InMemorySource('one', 'one', { tools: [echo] });
     service.catalog.addSource(source);
     await service.catalog.list('tools');

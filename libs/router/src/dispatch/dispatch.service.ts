@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { McpError as SdkMcpError } from '@modelcontextprotocol/sdk/types.js';
 import type {
+  Tool,
   CallToolResult,
   CompleteRequest,
   GetPromptResult,
@@ -23,6 +24,8 @@ import {
   viewServerNames,
   viewShows,
 } from '../aggregation';
+import { AccessControl } from '../access/access-control.service';
+import { ToolReview } from '../tool-review/tool-review.service';
 import { ViewDirectory } from '../catalog/view-directory';
 import type { RequestChannel } from '../exchange/request-channel';
 import { SessionAttachments } from '../exchange/session-attachments';
@@ -110,6 +113,7 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
   /** Downstream session key → its resource subscriptions. */
   private readonly subscriptions = new Map<string, Map<string, Subscription>>();
   private stopListening: (() => void) | undefined;
+  private stopFollowingReview: (() => void) | undefined;
   /** The server object behind each catalog source. */
   private readonly sourceServers = new Map<string, UpstreamServer>();
 
@@ -118,6 +122,8 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
     private readonly views: ViewDirectory,
     private readonly attachments: SessionAttachments,
     @Inject(ROUTER_CONFIG) private readonly config: RouterConfig,
+    private readonly access: AccessControl,
+    private readonly review: ToolReview,
   ) {
     this.catalog = new AggregatedCatalog([], {
       defaultDeadlineMs: config.listTimeoutMs,
@@ -138,6 +144,10 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
           this.attachments.notify(client.sessionKey, { method });
       }
     });
+    // A tool approved, quarantined or held changes what agents see: list the server's tools again.
+    this.stopFollowingReview = this.review.onChanged((serverId) =>
+      this.catalog.invalidate(serverId, 'tools'),
+    );
     this.pool.setSessionListener({
       onNotification: (serverId, sessionKey, notification) =>
         this.onSessionNotification(serverId, sessionKey, notification),
@@ -147,6 +157,7 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stopListening?.();
+    this.stopFollowingReview?.();
   }
 
   /**
@@ -193,6 +204,14 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
           items.push(...((page[key] as unknown[] | undefined) ?? []));
           cursor = typeof page['nextCursor'] === 'string' ? page['nextCursor'] : undefined;
         } while (cursor && !signal.aborted);
+        // Quarantined, held and unreviewed-but-suspicious tools never enter the catalog.
+        if (kind === 'tools') {
+          return this.review.admit(
+            { id: definition.id, name: definition.name },
+            items as Tool[],
+            [],
+          ) as never;
+        }
         return items as never;
       },
     };
@@ -238,7 +257,7 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
           onRequest: (message) => channel.request(message),
         },
       });
-      const routed = await this.route(request.method, params, view, client, options, (server, target) => {
+      const routed = await this.route(request, params, view, client, options, (server, target) => {
         route = { server, target };
       });
       return { resultJson: JSON.stringify(routed.result), server: routed.server, target: routed.target };
@@ -254,30 +273,61 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async route(
-    method: string,
+    request: RouterApi.ExchangeStart,
     params: Record<string, unknown>,
     view: CatalogView | undefined,
     client: DownstreamClient,
     options: (server: UpstreamServer, idempotent: boolean) => UpstreamCallOptions,
     routedTo: (server: string, target: string) => void,
   ): Promise<Routed> {
+    const { method, caller } = request;
+    const context = {
+      clientAddress: caller?.clientAddress || undefined,
+      sessionId: caller?.sessionId || undefined,
+      view: view?.name,
+    };
     const listing = listMethods[method];
     if (listing) {
-      const items = await this.catalog.list(listing.kind, view);
+      const items = await this.catalog.list(listing.kind, view, this.access.listFilter(caller, context));
       return { result: { [listing.key]: items }, server: '', target: '' };
     }
     switch (method) {
       case 'tools/call': {
         const route = await this.catalog.resolveTool(requireString(params, 'name'), view);
         routedTo(route.server, route.upstreamName);
+        this.access.authorize(
+          caller,
+          method,
+          { kind: 'tool', server: route.server, name: route.upstreamName },
+          {
+            ...context,
+            arguments: params['arguments'],
+          },
+        );
         const server = this.upstream(route);
         const result = await server.request(
           method,
-          { ...params, name: route.upstreamName },
+          {
+            ...params,
+            name: route.upstreamName,
+            arguments: this.access.mask(
+              caller,
+              route.server,
+              'arguments',
+              params['arguments'],
+              route.upstreamName,
+            ),
+          },
           options(server, false),
         );
         return {
-          result: exposeCallToolResult(result as CallToolResult, route.uris) as Record<string, unknown>,
+          result: this.access.mask(
+            caller,
+            route.server,
+            'results',
+            exposeCallToolResult(result as CallToolResult, route.uris),
+            route.upstreamName,
+          ) as Record<string, unknown>,
           server: route.server,
           target: route.upstreamName,
         };
@@ -285,6 +335,12 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
       case 'prompts/get': {
         const route = await this.catalog.resolvePrompt(requireString(params, 'name'), view);
         routedTo(route.server, route.upstreamName);
+        this.access.authorize(
+          caller,
+          method,
+          { kind: 'prompt', server: route.server, name: route.upstreamName },
+          context,
+        );
         const server = this.upstream(route);
         const result = await server.request(
           method,
@@ -300,6 +356,12 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
       case 'resources/read': {
         const route = await this.catalog.resolveResource(requireString(params, 'uri'), view);
         routedTo(route.server, route.upstreamUri);
+        this.access.authorize(
+          caller,
+          method,
+          { kind: 'resource', server: route.server, name: route.upstreamUri },
+          context,
+        );
         const server = this.upstream(route);
         const result = await server.request(
           method,
@@ -320,6 +382,12 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
         const exposedUri = requireString(params, 'uri');
         const route = await this.catalog.resolveResource(exposedUri, view);
         routedTo(route.server, route.upstreamUri);
+        this.access.authorize(
+          caller,
+          'resources/read',
+          { kind: 'resource', server: route.server, name: route.upstreamUri },
+          context,
+        );
         const server = this.upstream(route);
         await server.request(method, { ...params, uri: route.upstreamUri }, options(server, true));
         this.trackSubscription(client.sessionKey, method === 'resources/subscribe', {
@@ -337,6 +405,12 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
         const route = await this.catalog.resolveCompletionRef(ref, view);
         const target = 'name' in route.ref ? route.ref.name : route.ref.uri;
         routedTo(route.server, target);
+        this.access.authorize(
+          caller,
+          method,
+          { kind: 'server', server: route.server, name: route.server },
+          context,
+        );
         const server = this.upstream(route);
         const result = await server.request(method, { ...params, ref: route.ref }, options(server, true));
         return { result, server: route.server, target };
