@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GrpcPackages } from '@gateway/contracts';
+import { AccessControl } from './access/access-control.service';
 import { CatalogFollower } from './catalog/catalog-follower.service';
 import { DispatchService } from './dispatch/dispatch.service';
 import { ExchangeService } from './exchange/exchange.service';
@@ -23,6 +24,7 @@ export class RouterModule {
       providers: [
         { provide: ROUTER_CONFIG, useValue: config },
         UpstreamPool,
+        AccessControl,
         ViewDirectory,
         DispatchService,
         ExchangeService,
