@@ -29,39 +29,51 @@ export function passesLuhn(digits: string): boolean {
 const whole = (detector: MaskingDetector) => (): string => maskFor(detector);
 
 /**
+ * A match may start only where a run of token characters starts. Without it a pattern with an
+ * unbounded body is tried again inside the same run at every "-" (base64url, kebab-case), which
+ * makes masking a large result quadratic: a 1 MB base64url blob took minutes.
+ */
+const tokenStart = String.raw`(?<![A-Za-z0-9_-])`;
+
+/**
  * Token formats whose prefix says what they are, so a match is a credential and not a lookalike.
- * Anthropic's sk-ant- comes before OpenAI's broader sk- in the alternation only for readability:
- * both are secrets either way.
+ * Anthropic's sk-ant- is a case of OpenAI's broader sk-: both are secrets either way.
  */
 const tokenFormats = [
-  /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/,
-  /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/,
-  /\bgithub_pat_[A-Za-z0-9_]{22,255}/,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}/,
-  /\b[sr]k_live_[A-Za-z0-9]{16,}/,
-  /\bsk-ant-[A-Za-z0-9_-]{20,}/,
-  /\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/,
-  /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/,
-  /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/,
-  /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/,
-  /\bmgw_[A-Za-z0-9_-]{16,}/,
+  /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/,
+  /gh[pousr]_[A-Za-z0-9]{36,255}\b/,
+  /github_pat_[A-Za-z0-9_]{22,255}/,
+  /xox[abprs]-[A-Za-z0-9-]{10,}/,
+  /[sr]k_live_[A-Za-z0-9]{16,}/,
+  /sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}/,
+  /AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/,
+  /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/,
+  /mgw_[A-Za-z0-9_-]{16,}/,
 ]
   .map((pattern) => pattern.source)
   .join('|');
 
+/** A PEM private key block; unterminated (a truncated result), it runs to the end of the text. */
+const privateKeyBlock =
+  /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/;
+
 /** "Bearer word" in prose is not a token: one needs 16+ characters with a digit among them. */
-const bearerToken = /\b(Bearer\s+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}=*/;
+const bearerToken = /\b(Bearer\s{1,8})(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}=*/;
 
 /**
  * `password = value`, `API_KEY: value`, `"client_secret": "value"`: the name stays, the value
  * goes. A value starting with "[" is left, so an already masked token is not counted twice, and
- * so are null and the booleans.
+ * so are null and the booleans. The name starts where its word does (see tokenStart).
  */
-const secretAssignment =
-  /\b((?:[A-Za-z0-9]+[_-])*(?:password|passwd|secret|token|api[_-]?key|apikey)["']?\s*[:=]\s*["']?)(?!(?:null|none|true|false|undefined)\b)([^\s"'`,;{}[\]][^\s"'`,;{}]{2,})/;
+const secretAssignment = new RegExp(
+  tokenStart +
+    String.raw`((?:[A-Za-z0-9]{1,32}[_-]){0,6}(?:password|passwd|secret|token|api[_-]?key|apikey)["']?\s{0,8}[:=]\s{0,8}["']?)` +
+    String.raw`(?!(?:null|none|true|false|undefined)\b)([^\s"'\`,;{}[\]][^\s"'\`,;{}]{2,})`,
+);
 
 const secretRules: readonly DetectorRule[] = [
-  { pattern: new RegExp(tokenFormats, 'g'), replace: whole('secrets') },
+  { pattern: new RegExp(`${tokenStart}(?:${tokenFormats})`, 'g'), replace: whole('secrets') },
+  { pattern: new RegExp(privateKeyBlock.source, 'g'), replace: whole('secrets') },
   {
     pattern: new RegExp(bearerToken.source, 'gi'),
     replace: (_match, [prefix]) => `${prefix}${maskFor('secrets')}`,
@@ -90,7 +102,9 @@ const cardRules: readonly DetectorRule[] = [
 
 const emailRules: readonly DetectorRule[] = [
   {
-    pattern: /\b[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\b/g,
+    // Local part at most 64 characters (RFC 5321), starting where its run does: linear time.
+    pattern:
+      /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,63}\b/g,
     replace: whole('email'),
   },
 ];

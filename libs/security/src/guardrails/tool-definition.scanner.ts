@@ -33,6 +33,7 @@ interface ScannedText {
 }
 
 const excerptLength = 80;
+const sentenceReach = 200;
 const tagBlockStart = 0xe0000;
 
 function collectTexts(value: unknown, path: string, into: ScannedText[]): void {
@@ -113,7 +114,7 @@ function matchingRules(
 /** Readable text a long base64 run decodes to; undefined for binary data, hashes and ids. */
 function decodedBase64(run: string): string | undefined {
   const decoded = Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-  const printable = decoded.match(/[\x20-\x7E\t\r\n]/g)?.length ?? 0;
+  const printable = decoded.replace(/[^\x20-\x7E\t\r\n]/g, '').length;
   return decoded.includes(' ') && printable >= decoded.length * 0.95 ? decoded : undefined;
 }
 
@@ -145,12 +146,13 @@ function writtenAsToolReference(text: string, start: number, end: number): boole
   return quoted || /^[`'"]?\s+tools?\b/i.test(after) || /\btool\s+[`'"]?$/i.test(before);
 }
 
+/** The sentence of a mention, at most `sentenceReach` characters either side of it. */
 function sentenceAround(text: string, start: number, end: number): string {
   const boundary = /[.!?\n]/;
   let from = start;
-  while (from > 0 && !boundary.test(text[from - 1]!)) from -= 1;
+  while (from > Math.max(0, start - sentenceReach) && !boundary.test(text[from - 1]!)) from -= 1;
   let to = end;
-  while (to < text.length && !boundary.test(text[to]!)) to += 1;
+  while (to < Math.min(text.length, end + sentenceReach) && !boundary.test(text[to]!)) to += 1;
   return text.slice(from, to);
 }
 
@@ -170,15 +172,20 @@ function mentionFinder(ownName: string, otherTools: readonly OtherTool[]): Menti
   const names = [...byName.keys()].sort((left, right) => right.length - left.length).map(escapeRegExp);
   // Agents see "<server>_<tool>" where several servers are exposed, so a prefix may precede the name.
   const pattern = new RegExp(`(?<![A-Za-z0-9])(?:${names.join('|')})(?![\\w-])`, 'gi');
-  return (text) =>
-    [...text.matchAll(pattern)].flatMap((match) => {
+  return (text) => {
+    // One finding per tool and text is enough: later mentions of a tool already found are skipped.
+    const found = new Map<OtherTool, string>();
+    for (const match of text.matchAll(pattern)) {
       const tool = byName.get(match[0].toLowerCase())!;
+      if (found.has(tool)) continue;
       const start = match.index;
       const end = start + match[0].length;
-      if (!isDistinctive(tool.name) && !writtenAsToolReference(text, start, end)) return [];
+      if (!isDistinctive(tool.name) && !writtenAsToolReference(text, start, end)) continue;
       const sentence = sentenceAround(text, start, end);
-      return instructionWords.test(sentence) ? [{ tool, sentence }] : [];
-    });
+      if (instructionWords.test(sentence)) found.set(tool, sentence);
+    }
+    return [...found].map(([tool, sentence]) => ({ tool, sentence }));
+  };
 }
 
 function shadowingFindings(

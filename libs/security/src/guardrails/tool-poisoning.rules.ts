@@ -21,7 +21,7 @@ export const hiddenInstructionRules: readonly InstructionRule[] = [
   {
     detail: 'an instruction tag aimed at the model',
     pattern:
-      /<\s*\/?\s*(?:important|system|instructions?|hidden|secret|admin|sys|assistant_instructions)\b[^<>]{0,40}>/i,
+      /<\s{0,3}\/?\s{0,3}(?:important|system|instructions?|hidden|secret|admin|sys|assistant_instructions)\b[^<>]{0,40}>/i,
   },
   {
     detail: 'asks the model to ignore its previous instructions',
