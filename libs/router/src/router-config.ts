@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { envFields, loadEnvConfig } from '@gateway/platform';
+import { type EnvelopeCipher, loadMasterKeyCipher } from '@gateway/security';
 import { z } from 'zod';
 
 const routerEnvSchema = z.object({
@@ -34,6 +35,11 @@ export interface RouterConfig {
   readonly restartBackoff: { readonly initialMs: number; readonly maxMs: number };
   /** How often this replica reports its upstreams on mcp.gateway.instances.v1. */
   readonly heartbeatIntervalMs: number;
+  /**
+   * Opens the upstream credentials the registry sealed (GATEWAY_MASTER_KEY, the registry's key);
+   * absent without one: a server whose record carries credentials then fails, saying so.
+   */
+  readonly credentialCipher?: EnvelopeCipher;
 }
 
 export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
@@ -51,6 +57,7 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
       maxMs: parsed.ROUTER_RESTART_BACKOFF_MAX_MS,
     },
     heartbeatIntervalMs: parsed.ROUTER_HEARTBEAT_INTERVAL_MS,
+    credentialCipher: loadMasterKeyCipher(env),
   };
 }
 

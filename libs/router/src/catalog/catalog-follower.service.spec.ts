@@ -15,6 +15,7 @@ describe('fromProtoServer', () => {
         revision: 3,
         timeouts: undefined,
         healthCheck: undefined,
+        credentials: undefined,
       }),
     ).toEqual({
       id: 'everything',

@@ -6,13 +6,17 @@ import {
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerDefinitionValue } from '@gateway/contracts';
-import { WebSocketClientTransport } from './websocket-client.transport';
+import { type UpgradeCredentials, WebSocketClientTransport } from './websocket-client.transport';
 
 export interface TransportHooks {
   /** Each line an stdio server writes to stderr. */
   readonly onStderrLine: (line: string) => void;
-  /** The server's HTTP client (pooled connections, configured headers), for HTTP transports. */
+  /** The server's HTTP client (pooled connections, its credentials), for HTTP transports. */
   readonly fetch?: FetchLike;
+  /** What the server's credential adds to a stdio process's environment. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** The headers of a WebSocket upgrade: the configured ones and the credential's. */
+  readonly upgradeCredentials?: () => Promise<UpgradeCredentials>;
 }
 
 /** "node" runs the gateway's own Node.js binary, so stdio servers get the same runtime everywhere. */
@@ -27,7 +31,12 @@ function stdioTransport(server: ServerDefinitionValue, hooks: TransportHooks): T
     command: resolveCommand(server.stdio.command),
     args: server.stdio.args,
     // The child sees PATH and HOME but none of the gateway's secrets unless configured.
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...server.stdio.env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      ...server.stdio.env,
+      ...hooks.environment,
+    },
     cwd: server.stdio.cwd,
     stderr: 'pipe',
   });
@@ -62,7 +71,10 @@ export const createClientTransport: ClientTransportFactory = (server, url, hooks
     case 'sse':
       return new SSEClientTransport(new URL(requireUrl(server, url)), { fetch: hooks.fetch });
     case 'websocket':
-      return new WebSocketClientTransport(new URL(requireUrl(server, url)), server.http?.headers ?? {});
+      return new WebSocketClientTransport(
+        new URL(requireUrl(server, url)),
+        hooks.upgradeCredentials ?? (async () => ({ headers: server.http?.headers ?? {} })),
+      );
   }
 };
 

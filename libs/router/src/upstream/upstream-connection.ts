@@ -1,5 +1,6 @@
 import type { ServerDefinitionValue } from '@gateway/contracts';
 import type { Logger } from '@gateway/platform';
+import type { EnvelopeCipher } from '@gateway/security';
 import { ClientSessionRegistry } from './client-session.registry';
 import {
   type ClientTransportFactory,
@@ -20,9 +21,11 @@ import {
 } from './upstream-pool.options';
 import { UpstreamReplica } from './upstream-replica';
 import { traceUpstreamRequest, withTraceMeta } from './upstream-request-tracer';
+import { authenticatorFor, type UpstreamAuthenticator } from './upstream.authenticator';
 import type {
   DownstreamClient,
   SessionListener,
+  UpstreamCaller,
   UpstreamCallOptions,
   UpstreamEra,
   UpstreamServer,
@@ -39,6 +42,8 @@ export interface UpstreamConnectionOptions {
   readonly listener?: () => SessionListener | undefined;
   /** Creates each transport; replaceable so tests can reach the real process behind one. */
   readonly createTransport?: ClientTransportFactory;
+  /** Opens the server's sealed credentials (GATEWAY_MASTER_KEY); absent: this router has no key. */
+  readonly cipher?: EnvelopeCipher;
 }
 
 const gatewayClientInfo = { name: 'mcp-gateway', version: '0.1.0' };
@@ -64,6 +69,9 @@ export class UpstreamConnection implements UpstreamServer {
   private readonly verdict: EraVerdict;
   private readonly http: UpstreamHttpAgent | undefined;
   private readonly pool: UpstreamPoolOptions;
+  private readonly authenticator: UpstreamAuthenticator;
+  /** Why the server's credentials cannot be used; the server is not connected then. */
+  private readonly credentialProblem: string | undefined;
   private nextReplica = 0;
   private lastErrorMessage = '';
 
@@ -74,8 +82,14 @@ export class UpstreamConnection implements UpstreamServer {
     this.pool = options.pool ?? upstreamPoolOptions();
     this.verdict = new EraVerdict(definition.transport, this.pool.eraVerdictMaxAgeMs);
     this.policy = new UpstreamCallPolicy(definition.name, this.pool);
+    const credentials = authenticatorFor(definition, options.cipher, {
+      server: definition.name,
+      tokenTimeoutMs: options.connectTimeoutMs,
+    });
+    this.authenticator = credentials.authenticator;
+    this.credentialProblem = credentials.problem;
     const isHttp = definition.transport === 'streamable-http' || definition.transport === 'sse';
-    this.http = isHttp ? new UpstreamHttpAgent(definition.http?.headers ?? {}, this.pool.http) : undefined;
+    this.http = isHttp ? new UpstreamHttpAgent(this.authenticator, this.pool.http) : undefined;
     const owner = this.replicaOwner();
     this.replicas = serverEndpoints(definition).map((url) => new UpstreamReplica(url, owner));
     this.clientSessions = new ClientSessionRegistry({
@@ -134,6 +148,11 @@ export class UpstreamConnection implements UpstreamServer {
   }
 
   start(): void {
+    if (this.credentialProblem) {
+      this.lastErrorMessage = `credentials: ${this.credentialProblem}`;
+      this.options.logger.error({ server: this.name }, `upstream not connected: ${this.lastErrorMessage}`);
+      return;
+    }
     for (const replica of this.replicas) replica.start();
     this.clientSessions.start();
   }
@@ -161,19 +180,21 @@ export class UpstreamConnection implements UpstreamServer {
     params: Record<string, unknown> | undefined,
     options: UpstreamCallOptions,
   ): Promise<Record<string, unknown>> {
-    return traceUpstreamRequest(this, method, targetOf(method, params), async (meta) => {
-      const traced = withTraceMeta(params ?? {}, meta);
-      const result = await this.execute(method, traced, options);
-      if (options.client.era !== 'legacy' || !isInputRequired(result)) return result;
-      return resolveInputRequired(result, {
-        server: this.name,
-        method,
-        params: traced,
-        hooks: options.hooks,
-        maxRounds: this.pool.maxInputRequiredRounds,
-        retry: (next) => this.execute(method, next, options),
-      });
-    });
+    return this.authenticator.actingFor(options.caller, () =>
+      traceUpstreamRequest(this, method, targetOf(method, params), async (meta) => {
+        const traced = withTraceMeta(params ?? {}, meta);
+        const result = await this.execute(method, traced, options);
+        if (options.client.era !== 'legacy' || !isInputRequired(result)) return result;
+        return resolveInputRequired(result, {
+          server: this.name,
+          method,
+          params: traced,
+          hooks: options.hooks,
+          maxRounds: this.pool.maxInputRequiredRounds,
+          retry: (next) => this.execute(method, next, options),
+        });
+      }),
+    );
   }
 
   /** Sends a downstream notification (e.g. roots/list_changed) to the sessions serving that client. */
@@ -181,13 +202,16 @@ export class UpstreamConnection implements UpstreamServer {
     method: string,
     params: Record<string, unknown> | undefined,
     client: DownstreamClient,
+    caller?: UpstreamCaller,
   ): Promise<void> {
     const perClient = this.sessionMode === 'per-client' && client.sessionKey !== undefined;
     const sessions = perClient
       ? [this.clientSessions.find(client.sessionKey!)]
       : this.replicas.map((replica) => replica.session);
-    await Promise.all(
-      sessions.map((session) => session?.client.notification({ method, ...(params && { params }) })),
+    await this.authenticator.actingFor(caller, () =>
+      Promise.all(
+        sessions.map((session) => session?.client.notification({ method, ...(params && { params }) })),
+      ),
     );
   }
 
@@ -278,6 +302,8 @@ export class UpstreamConnection implements UpstreamServer {
         create(this.definition, url, {
           onStderrLine: (line) => logger.info({ server: this.name, stream: 'stderr' }, line),
           fetch: this.http?.fetch,
+          environment: this.authenticator.environment,
+          upgradeCredentials: () => this.authenticator.upgradeCredentials(),
         }),
       verdict: this.verdict,
       listener: this.options.listener ?? (() => undefined),
@@ -291,6 +317,7 @@ export class UpstreamConnection implements UpstreamServer {
       healthCheck: this.healthCheck(),
       sharedSpec: this.sessionSpec(undefined),
       sessionDependencies,
+      asGateway: (work) => this.authenticator.actingFor(undefined, work),
       recordError: (message) => (this.lastErrorMessage = message),
     };
   }

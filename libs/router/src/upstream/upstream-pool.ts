@@ -56,6 +56,7 @@ export class UpstreamPool implements OnApplicationShutdown {
       pool: this.options,
       listener: () => this.listener,
       createTransport: this.createTransport,
+      cipher: this.config.credentialCipher,
     });
     this.connections.set(definition.id, connection);
     connection.start();

@@ -12,6 +12,11 @@ export interface ReplicaOwner {
   readonly healthCheck: HealthCheckOptions | undefined;
   readonly sharedSpec: SessionSpec;
   sessionDependencies(url: string | undefined): SessionDependencies;
+  /**
+   * Runs `work` as the gateway itself, whatever request caused it: a shared session belongs to
+   * no caller, so it is opened (and carries its streams) with the gateway's own credentials.
+   */
+  asGateway<T>(work: () => Promise<T>): Promise<T>;
   recordError(message: string): void;
 }
 
@@ -112,7 +117,7 @@ export class UpstreamReplica {
       'upstream lost the session; re-creating it',
     );
     try {
-      const session = await this.openSession(this.owner.sharedSpec);
+      const session = await this.owner.asGateway(() => this.openSession(this.owner.sharedSpec));
       this.adopt(session);
       return session;
     } catch (error) {
@@ -125,7 +130,7 @@ export class UpstreamReplica {
     if (this.stopped) return;
     this.currentState = 'connecting';
     try {
-      const session = await this.openSession(this.owner.sharedSpec);
+      const session = await this.owner.asGateway(() => this.openSession(this.owner.sharedSpec));
       if (this.stopped) {
         await session.close();
         return;
@@ -142,8 +147,8 @@ export class UpstreamReplica {
 
   private adopt(session: UpstreamClientSession): void {
     session.onLost = () => this.lost(session);
-    session
-      .listenForListChanges()
+    this.owner
+      .asGateway(() => session.listenForListChanges())
       .catch((error: unknown) =>
         this.owner.logger.warn(
           { server: this.owner.server, replica: this.url, error: messageOf(error) },

@@ -15,6 +15,19 @@ export interface DownstreamClient {
   readonly clientInfo?: { name: string; version: string };
 }
 
+/**
+ * Who a request is made for, as ingress verified them (RouterApi.Caller has these fields). The
+ * router never sends the caller's own credential upstream.
+ */
+export interface UpstreamCaller {
+  readonly principal: string;
+  /**
+   * The caller's own access token; only a token-exchange server's token endpoint sees it, traded
+   * for a token of that server's audience. Empty when the caller presented none (an API key).
+   */
+  readonly subjectToken: string;
+}
+
 export interface UpstreamMessage {
   readonly method: string;
   readonly params?: Record<string, unknown>;
@@ -36,6 +49,11 @@ export interface UpstreamCallOptions {
   readonly hooks?: UpstreamRequestHooks;
   /** Reads (lists, resources/read, prompts/get, completion/complete, ping) may be retried. */
   readonly idempotent?: boolean;
+  /**
+   * Who the request is for; absent: the gateway itself (catalog lists). A server with
+   * token-exchange credentials receives a token issued for this caller.
+   */
+  readonly caller?: UpstreamCaller;
 }
 
 export interface SessionListener {
@@ -77,6 +95,7 @@ export interface UpstreamServer {
     method: string,
     params: Record<string, unknown> | undefined,
     client: DownstreamClient,
+    caller?: UpstreamCaller,
   ): Promise<void>;
   /** Ends the upstream session of a downstream session (no-op on shared servers). */
   closeSession(sessionKey: string): Promise<void>;

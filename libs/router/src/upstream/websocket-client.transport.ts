@@ -1,35 +1,64 @@
 import { type JSONRPCMessage, parseJSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import WebSocket from 'ws';
 
+/** The headers of one upgrade request, and what to do when the server refuses them (401). */
+export interface UpgradeCredentials {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly refused?: () => void;
+}
+
+class UpgradeRefusedError extends Error {
+  constructor(readonly status: number | undefined) {
+    super(`WebSocket upgrade refused: HTTP ${status}`);
+  }
+}
+
 /**
  * MCP over WebSocket (subprotocol "mcp", one JSON-RPC message per text frame). The SDK's own
  * WebSocket client transport uses the browser WebSocket API, which cannot send headers: this one
- * (on `ws`) sends the server's configured headers, Authorization included, with the upgrade.
+ * (on `ws`) sends the server's credentials, Authorization included, with the upgrade, and tries
+ * once more with new ones when an issued token is refused.
  */
 export class WebSocketClientTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   private socket: WebSocket | undefined;
+  private started = false;
 
   constructor(
     private readonly url: URL,
-    private readonly headers: Readonly<Record<string, string>>,
+    private readonly credentials: () => Promise<UpgradeCredentials>,
   ) {}
 
-  start(): Promise<void> {
-    if (this.socket) throw new Error('WebSocketClientTransport already started');
-    const socket = new WebSocket(this.url, 'mcp', { headers: { ...this.headers } });
+  async start(): Promise<void> {
+    if (this.started) throw new Error('WebSocketClientTransport already started');
+    this.started = true;
+    const first = await this.credentials();
+    try {
+      await this.open(first.headers);
+    } catch (error) {
+      if (!(error instanceof UpgradeRefusedError) || error.status !== 401 || !first.refused) throw error;
+      first.refused();
+      await this.open((await this.credentials()).headers);
+    }
+  }
+
+  private open(headers: Readonly<Record<string, string>>): Promise<void> {
+    const socket = new WebSocket(this.url, 'mcp', { headers: { ...headers } });
     this.socket = socket;
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve());
+      // A refused upgrade may be tried again: only an open socket's end closes the transport.
+      socket.once('open', () => {
+        socket.on('close', () => this.onclose?.());
+        resolve();
+      });
       socket.once('error', reject);
+      socket.on('error', (error) => this.onerror?.(error));
       socket.once('unexpected-response', (request, response) => {
         request.destroy();
-        reject(new Error(`WebSocket upgrade refused: HTTP ${response.statusCode}`));
+        reject(new UpgradeRefusedError(response.statusCode));
       });
-      socket.on('error', (error) => this.onerror?.(error));
-      socket.on('close', () => this.onclose?.());
       socket.on('message', (data) => this.receive(String(data)));
     });
   }
