@@ -92,7 +92,10 @@ export class ToolPinsService implements OnModuleInit, OnApplicationBootstrap, On
         ({ pin }) =>
           !filter.server || filter.server === pin.serverId || filter.server === this.nameOf(pin.serverId),
       )
-      .map(viewOf);
+      .map(viewOf)
+      .sort(
+        (left, right) => left.serverId.localeCompare(right.serverId) || left.tool.localeCompare(right.tool),
+      );
   }
 
   /**
