@@ -14,3 +14,4 @@ export * from './events/security-events.publisher';
 export * from './security.module';
 export * from './rate-limits';
 export * from './guardrails';
+export * from './policy';
