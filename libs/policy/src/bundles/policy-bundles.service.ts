@@ -1,37 +1,22 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { PolicyBundleRecord, type PolicyBundleValue } from '@gateway/contracts';
-import {
-  createLogger,
-  EVENT_BUS,
-  type EventBus,
-  publishEvent,
-  ReadinessRegistry,
-  retryUntilDone,
-} from '@gateway/platform';
+import { createLogger, EVENT_BUS, type EventBus, publishEvent, ReadinessRegistry } from '@gateway/platform';
+import { type Decision, type DecisionInput, PolicyEngine } from '@gateway/security';
 import { POLICY_CONFIG, type PolicyConfig } from '../policy-config';
-import { PolicyBundleRepository } from './policy-bundle.repository';
-
-export const defaultTenant = 'default';
 
 /**
- * Owns the tenants' policy bundles: makes sure the default tenant has one, keeps them in memory
- * for decisions, and publishes them on the compacted bundles topic for the data plane.
+ * The tenants' current bundles with their engines, for Decide and GetBundle, and their
+ * publication on the compacted bundles topic for the data plane.
  */
 @Injectable()
-export class PolicyBundlesService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class PolicyBundlesService implements OnModuleInit {
   private readonly logger = createLogger('policy-bundles');
-  private bundles = new Map<string, PolicyBundleValue>();
+  private readonly bundles = new Map<string, PolicyBundleValue>();
+  private readonly engines = new Map<string, PolicyEngine>();
   private loaded = false;
-  private stopped = false;
+  private lastError = '';
 
   constructor(
-    private readonly repository: PolicyBundleRepository,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(POLICY_CONFIG) private readonly config: PolicyConfig,
     private readonly readiness: ReadinessRegistry,
@@ -40,45 +25,64 @@ export class PolicyBundlesService implements OnModuleInit, OnApplicationBootstra
   onModuleInit(): void {
     this.readiness.register('policy-bundles', () => ({
       ready: this.loaded,
-      detail: this.loaded ? `${this.bundles.size} bundles` : 'loading',
+      detail: this.loaded ? `${this.bundles.size} bundles` : `loading ${this.lastError}`.trim(),
     }));
   }
 
-  onApplicationBootstrap(): void {
-    void this.loadWithRetry();
+  /** Makes the bundle the tenant's current one and publishes it. */
+  install(bundle: PolicyBundleValue): void {
+    this.bundles.set(bundle.tenant, bundle);
+    try {
+      this.engines.set(bundle.tenant, new PolicyEngine(bundle));
+    } catch (error) {
+      // Bundles are validated before they are stored; this is a bundle stored by an older version.
+      this.engines.delete(bundle.tenant);
+      this.logger.error(
+        { err: error, tenant: bundle.tenant, revision: bundle.revision },
+        'policy bundle does not compile',
+      );
+    }
+    publishEvent(this.bus, PolicyBundleRecord, bundle);
   }
 
-  onModuleDestroy(): void {
-    this.stopped = true;
+  markLoaded(): void {
+    this.loaded = true;
   }
 
-  /** The tenant's bundle; undefined while loading or for an unknown tenant. */
-  bundleOf(tenant: string): PolicyBundleValue | undefined {
-    return this.bundles.get(tenant);
+  noteLoadFailure(message: string): void {
+    this.lastError = message;
   }
 
   isLoaded(): boolean {
     return this.loaded;
   }
 
-  private async loadWithRetry(): Promise<void> {
-    this.loaded = await retryUntilDone(() => this.load(), {
-      stopped: () => this.stopped,
-      onFailure: (error, attempt) =>
-        this.logger.warn({ err: error, attempt }, 'loading policy bundles failed; retrying'),
-    });
+  /** The tenant's bundle; undefined while loading or for a tenant without one. */
+  bundleOf(tenant: string): PolicyBundleValue | undefined {
+    return this.bundles.get(tenant);
   }
 
-  private async load(): Promise<void> {
-    await this.repository.createIfMissing({
-      tenant: defaultTenant,
-      revision: 1,
-      source: '',
-      defaultDecision: this.config.defaultDecision,
-      publishedAt: new Date().toISOString(),
-    });
-    const bundles = await this.repository.all();
-    this.bundles = new Map(bundles.map((bundle) => [bundle.tenant, bundle]));
-    for (const bundle of bundles) publishEvent(this.bus, PolicyBundleRecord, bundle);
+  /** Decides with the tenant's bundle; a tenant without one decides by POLICY_DEFAULT_DECISION. */
+  decide(tenant: string, input: DecisionInput): Decision & { readonly revision?: number } {
+    const bundle = this.bundles.get(tenant);
+    if (!bundle) {
+      return {
+        decision: this.config.defaultDecision,
+        policyIds: [],
+        reason: `tenant "${tenant}" has no policies; the default decision applies`,
+        errors: [],
+      };
+    }
+    const engine = this.engines.get(tenant);
+    if (!engine) {
+      return {
+        decision: 'deny',
+        policyIds: [],
+        reason: `the policies of tenant "${tenant}" (revision ${bundle.revision}) do not compile`,
+        errors: [],
+        revision: bundle.revision,
+      };
+    }
+    return { ...engine.decide(input), revision: bundle.revision };
   }
 }
