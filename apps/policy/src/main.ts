@@ -7,11 +7,13 @@ import {
   runServiceProcess,
 } from '@gateway/platform';
 import { loadPolicyConfig, PolicyModule, policyGrpcPackages } from '@gateway/policy';
+import { loadSecurityConfig, SecurityModule } from '@gateway/security';
 
 runServiceProcess(() => ({
   name: 'policy',
   modules: [
     PlatformModule.forRoot({ processName: 'policy', ...loadPlatformConfig(process.env, true) }),
+    SecurityModule.forRoot(loadSecurityConfig()),
     PolicyModule.forRoot(loadPolicyConfig()),
   ],
   http: loadHttpListenConfig('POLICY', 8084),
