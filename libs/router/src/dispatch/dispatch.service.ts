@@ -249,6 +249,8 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
       const client = downstreamClientOf(request.client);
       const options = (server: UpstreamServer, idempotent: boolean): UpstreamCallOptions => ({
         client,
+        // For upstreams that take the agent's identity by token exchange; never forwarded as is.
+        caller: request.caller,
         timeoutMs: request.timeoutMs || server.definition.timeouts?.callMs || this.config.callTimeoutMs,
         signal: channel.signal,
         idempotent,
@@ -529,7 +531,7 @@ export class DispatchService implements OnModuleInit, OnModuleDestroy {
     const client = downstreamClientOf(request.client);
     const view = this.viewOf(request.client);
     await this.everyUpstreamOf(view, '', async (server) =>
-      server.notify(message.method!, message.params, client),
+      server.notify(message.method!, message.params, client, request.caller),
     );
   }
 
