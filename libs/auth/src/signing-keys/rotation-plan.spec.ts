@@ -92,4 +92,14 @@ describe('signing key rotation timing', () => {
     const withSuccessor = apply([current], at(day - leadTimeMs(day)));
     expect(nextReviewAt(withSuccessor, at(day), timings)).toEqual(at(day + hour));
   });
+
+  it('reviews at once when the successor is due and was not made (a review ran late)', () => {
+    const late = at(day - leadTimeMs(day) + minute);
+    expect(nextReviewAt([key('a', 0, day)], late, timings)).toEqual(late);
+    expect(planRotation([key('a', 0, day)], late, timings).create?.retiresAt).toEqual(at(2 * day));
+  });
+
+  it('reviews at once when there is no key at all', () => {
+    expect(nextReviewAt([], at(0), timings)).toEqual(at(0));
+  });
 });

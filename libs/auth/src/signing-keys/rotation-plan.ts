@@ -104,12 +104,14 @@ export function liveAt<Key extends KeySchedule>(keys: readonly Key[], now: Date)
   return keys.filter((key) => key.expiresAt > now);
 }
 
-/** When the plan next has something to do for these keys (after applying the current plan). */
+/**
+ * When the plan next has something to do for these keys (after applying the current plan): the
+ * newest key's lead point, or a key's expiry. A lead point already past (a review ran late) is due now.
+ */
 export function nextReviewAt(keys: readonly KeySchedule[], now: Date, timings: RotationTimings): Date {
   const live = liveAt(keys, now);
   const latest = latestRetiring(live);
   const candidates = live.map((key) => key.expiresAt.getTime());
   if (latest) candidates.push(latest.retiresAt.getTime() - leadTimeMs(timings.rotationMs));
-  const next = Math.min(...candidates.filter((time) => time > now.getTime()));
-  return at(Number.isFinite(next) ? next : now.getTime());
+  return at(candidates.length > 0 ? Math.max(now.getTime(), Math.min(...candidates)) : now.getTime());
 }

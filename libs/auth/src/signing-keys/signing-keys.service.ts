@@ -166,8 +166,9 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private async reviewOnce(force: boolean, actor: string): Promise<ReviewOutcome> {
-    const now = new Date();
     const outcome = await this.repository.locked(async (keys): Promise<ReviewOutcome> => {
+      // Read the clock once the lock is held: waiting for the database or another replica takes time.
+      const now = new Date();
       const all = await keys.all();
       const plan = planRotation(all, now, this.timings, force);
       for (const key of plan.retire) await keys.reschedule(key);
