@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { CurrentPrincipal, type Principal } from '@gateway/security';
 import { actorOf } from '../admin-change.recorder';
 import { AuthHttpErrorFilter } from '../http/auth-http-error.filter';
@@ -38,6 +38,7 @@ export class ApiKeysController {
 
   /** 200 with the revoked key; revoking a revoked key changes nothing. */
   @Post(':id/revoke')
+  @HttpCode(200)
   revoke(@Param('id') id: string, @CurrentPrincipal() principal?: Principal): Promise<ApiKeyView> {
     return this.apiKeys.revoke(id, actorOf(principal));
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { CurrentPrincipal, type Principal } from '@gateway/security';
 import { actorOf } from '../admin-change.recorder';
 import { AuthHttpErrorFilter } from '../http/auth-http-error.filter';
@@ -32,6 +32,7 @@ export class ClientSecretsController {
   }
 
   @Post(':secretId/revoke')
+  @HttpCode(200)
   revoke(
     @Param('agentId') agentId: string,
     @Param('secretId') secretId: string,
