@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createLogger, DatabaseUnavailableError } from '@gateway/platform';
 import { Public } from '@gateway/security';
@@ -38,7 +38,6 @@ export class OAuthController {
 
   /** RFC 7009 §2.2: 200 with an empty body, also for a token that was invalid already. */
   @Post('revoke')
-  @HttpCode(200)
   async revoke(@Req() request: Request, @Res() response: Response): Promise<void> {
     await this.answer(request, response, '/oauth/revoke', async (form) => {
       const origin = { endpoint: '/oauth/revoke', clientAddress: request.ip };

@@ -59,8 +59,12 @@ export class TokenIssuer {
   async issue(grant: TokenGrant): Promise<IssuedToken> {
     const now = new Date();
     const { key, privateKey } = await this.signingKeys.signer(now);
+    // A key's expiry was set from the token lifetime when it was made; if AUTH_TOKEN_TTL_MS has
+    // grown since, tokens it signs must still not outlive it, or verifiers would drop it first.
+    const keyExpiry = Math.floor(key.expiresAt.getTime() / 1000);
     const claims = accessTokenClaims({
       ...grant,
+      notAfter: Math.min(grant.notAfter ?? keyExpiry, keyExpiry),
       issuer: this.config.issuer,
       now,
       ttlMs: this.config.tokenTtlMs,
