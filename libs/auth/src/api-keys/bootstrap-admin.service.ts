@@ -26,8 +26,19 @@ import { BootstrapAdminRepository } from './bootstrap-admin.repository';
 export const bootstrapTenant = 'default';
 export const bootstrapUser = 'admin';
 
+/** Roles made at first run, matching the role policies the policy service seeds. */
+const seededRoles: ReadonlyArray<readonly [string, string]> = [
+  [adminRole, 'Every admin route of the gateway, and every MCP action (policy role-admin)'],
+  ['developer', 'Uses every server: lists, calls, reads, gets, completions (policy role-developer)'],
+  ['viewer', 'Lists, reads resources and gets prompts, calls no tool (policy role-viewer)'],
+];
+
 export type BootstrapOutcome =
-  | { readonly created: false; readonly reason: 'admin-key-in-force' | 'configured-key-spent' }
+  | {
+      readonly created: false;
+      readonly reason: 'admin-key-in-force' | 'configured-key-spent';
+      readonly newEntries: readonly DirectoryEntry[];
+    }
   | {
       readonly created: true;
       readonly keyId: string;
@@ -114,8 +125,17 @@ export class BootstrapAdminService implements OnModuleInit, OnApplicationBootstr
   async ensureAdminKey(): Promise<BootstrapOutcome> {
     const outcome = await this.repository.locked(async (transaction): Promise<BootstrapOutcome> => {
       const now = new Date();
-      if (await transaction.hasActiveKeyWithRole(bootstrapTenant, adminRole, now)) {
-        return { created: false, reason: 'admin-key-in-force' };
+      // The roles the policy service seeds policies for exist from the first start on, so agents
+      // can be given them at once; ensured on every start (a deleted one comes back).
+      const newEntries: DirectoryEntry[] = [];
+      for (const candidate of seededRoles.map(([name, description]) => entry('role', name, description))) {
+        if (await transaction.ensureEntry(candidate)) newEntries.push(candidate);
+      }
+      const configured = this.config.bootstrapAdminKey;
+      // A configured key is wanted whatever else exists (automation starts from it); a generated
+      // one only when no admin key is in force.
+      if (!configured && (await transaction.hasActiveKeyWithRole(bootstrapTenant, adminRole, now))) {
+        return { created: false, reason: 'admin-key-in-force', newEntries };
       }
       const { key, row } = newApiKey(
         {
@@ -125,19 +145,18 @@ export class BootstrapAdminService implements OnModuleInit, OnApplicationBootstr
           scopes: gatewayScopes,
         },
         systemActor,
-        this.config.bootstrapAdminKey,
+        configured,
       );
       if (await transaction.keyHashExists(row.keyHash)) {
-        return { created: false, reason: 'configured-key-spent' };
+        const inForce = await transaction.hasActiveKeyWithRole(bootstrapTenant, adminRole, now);
+        return {
+          created: false,
+          reason: inForce ? 'admin-key-in-force' : 'configured-key-spent',
+          newEntries,
+        };
       }
-      const candidates = [
-        entry('role', adminRole, 'Every admin route of the gateway'),
-        entry('user', bootstrapUser, 'Made at first run to hold the first admin API key'),
-      ];
-      const newEntries: DirectoryEntry[] = [];
-      for (const candidate of candidates) {
-        if (await transaction.ensureEntry(candidate)) newEntries.push(candidate);
-      }
+      const user = entry('user', bootstrapUser, 'Made at first run to hold the first admin API key');
+      if (await transaction.ensureEntry(user)) newEntries.push(user);
       await transaction.ensureRoleAssignment(
         bootstrapTenant,
         qualifiedName('user', bootstrapUser),
@@ -151,6 +170,14 @@ export class BootstrapAdminService implements OnModuleInit, OnApplicationBootstr
   }
 
   private announce(outcome: BootstrapOutcome): void {
+    for (const created of outcome.newEntries) {
+      recordAdminChange(this.bus, {
+        actor: systemActor,
+        entityType: 'identity',
+        entityId: changedEntityId(created),
+        action: 'created',
+      });
+    }
     if (!outcome.created) {
       if (outcome.reason === 'configured-key-spent') {
         this.logger.error(
@@ -159,14 +186,6 @@ export class BootstrapAdminService implements OnModuleInit, OnApplicationBootstr
         );
       }
       return;
-    }
-    for (const created of outcome.newEntries) {
-      recordAdminChange(this.bus, {
-        actor: systemActor,
-        entityType: 'identity',
-        entityId: changedEntityId(created),
-        action: 'created',
-      });
     }
     recordAdminChange(this.bus, {
       actor: systemActor,

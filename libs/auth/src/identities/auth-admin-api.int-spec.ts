@@ -94,6 +94,8 @@ describe('the auth admin API', () => {
     expect(firstRun).toEqual([
       expect.stringMatching(/^system api-key key_[0-9a-f]{24} created$/),
       'system identity default/role:admin created',
+      'system identity default/role:developer created',
+      'system identity default/role:viewer created',
       'system identity default/user:admin created',
     ]);
 
@@ -119,9 +121,11 @@ describe('the auth admin API', () => {
     const tenants = (await api('GET', '/tenants')).body as { tenants: Array<{ name: string }> };
     expect(tenants.tenants.map((tenant) => tenant.name)).toEqual(['acme', 'default']);
 
+    // developer is seeded at first run, as the policy service seeds its role policy.
     expect((await api('POST', '/roles', { name: 'developer', description: 'Calls dev tools' })).status).toBe(
-      201,
+      409,
     );
+    expect((await api('POST', '/roles', { name: 'release-manager' })).status).toBe(201);
     expect((await api('POST', '/teams', { name: 'platform', roles: ['developer'] })).status).toBe(201);
     const created = await api('POST', '/users', { name: 'alice@example.com', teams: ['platform'] });
     expect(created).toMatchObject({
