@@ -19,7 +19,10 @@ function moduleBoundaries(inTests) {
         sourceTag: 'type:service',
         onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:protocol', ...testing],
       },
-      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', ...testing] },
+      {
+        sourceTag: 'type:platform',
+        onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', ...testing],
+      },
       { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:protocol', 'type:contracts'] },
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
       {

@@ -54,6 +54,7 @@ interface Route {
 function httpRoutes(): Route[] {
   const routes: Route[] = [];
   for (const file of sourceFiles(join(repositoryRoot, 'libs'))) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- every controller file, found at run time
     const exports = require(file) as Record<string, unknown>;
     for (const exported of Object.values(exports)) {
       if (typeof exported !== 'function' || Reflect.getMetadata(PATH_METADATA, exported) === undefined)

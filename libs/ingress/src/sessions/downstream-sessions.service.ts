@@ -286,7 +286,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
     record: boolean;
     identity: RequestIdentity;
   }): Promise<DownstreamSession> {
-    const { record: _record, ...fields } = spec;
+    const { record, ...fields } = spec;
     // The session object is completed right below; the handlers only run once it is.
     const session = { ...fields, lastActivityMs: Date.now() } as unknown as DownstreamSession & {
       recorder: CallRecorder;
@@ -343,7 +343,7 @@ export class DownstreamSessions implements OnModuleInit, OnModuleDestroy, OnAppl
     Object.assign(session, { server });
     server.oninitialized = () => this.relaySessionMessages(session);
     await server.connect(spec.transport);
-    if (spec.record) this.startRecording(session);
+    if (record) this.startRecording(session);
     this.sessions.set(spec.id, session);
     return session;
   }
