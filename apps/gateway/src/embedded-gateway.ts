@@ -102,7 +102,7 @@ export async function embeddedGateway(env: NodeJS.ProcessEnv = process.env): Pro
         bus: { kind: 'in-process' },
         databaseUrl: database.url,
       }),
-      SecurityModule.forRoot(security),
+      SecurityModule.forRoot(security, { policyBundles: true }),
       RegistryModule.forRoot(registry),
       RouterModule.forRoot(router),
       IngressModule.forRoot(ingress),

@@ -10,7 +10,7 @@ runServiceProcess(() => {
     name: 'ingress',
     modules: [
       PlatformModule.forRoot({ processName: 'ingress', ...platform }),
-      SecurityModule.forRoot(loadSecurityConfig()),
+      SecurityModule.forRoot(loadSecurityConfig(), { policyBundles: true }),
       IngressModule.forRoot(ingress),
     ],
     http: { host: ingress.host, port: ingress.port, rawBodyPaths: mcpEndpointPaths },

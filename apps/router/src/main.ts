@@ -14,7 +14,7 @@ runServiceProcess(() => {
     name: 'router',
     modules: [
       PlatformModule.forRoot({ processName: 'router', ...loadPlatformConfig() }),
-      SecurityModule.forRoot(loadSecurityConfig()),
+      SecurityModule.forRoot(loadSecurityConfig(), { policyBundles: true }),
       RouterModule.forRoot(router),
     ],
     http: loadHttpListenConfig('ROUTER', 8081),

@@ -16,10 +16,15 @@ import { PolicyBundleDirectory } from './policy/policy-bundle.directory';
  * admin guard on its routes. One per
  * process; the embedded gateway includes it once for all its services.
  */
+export interface SecurityModuleOptions {
+  /** Follow the tenants' policy bundles (ingress and router, which enforce them). */
+  readonly policyBundles?: boolean;
+}
+
 @Global()
 @Module({})
 export class SecurityModule {
-  static forRoot(config: SecurityConfig): DynamicModule {
+  static forRoot(config: SecurityConfig, options: SecurityModuleOptions = {}): DynamicModule {
     const providers = [
       { provide: SECURITY_CONFIG, useValue: config },
       SigningKeyDirectory,
@@ -28,8 +33,10 @@ export class SecurityModule {
       JwtVerifier,
       CredentialVerifier,
       SecurityEventPublisher,
-      // The tenants' bundles (policies, rate limits, guardrails), for ingress and router alike.
-      PolicyBundleDirectory.provider(SECURITY_CONFIG, (security: SecurityConfig) => security.instanceId),
+      // The tenants' bundles (policies, rate limits, guardrails): only the data plane decides.
+      ...(options.policyBundles
+        ? [PolicyBundleDirectory.provider(SECURITY_CONFIG, (security: SecurityConfig) => security.instanceId)]
+        : []),
     ];
     return {
       module: SecurityModule,

@@ -107,6 +107,7 @@ describe('the telemetry service against Kafka, scraped and pushing OTLP', () => 
 
   beforeAll(() => receiver.start());
 
+  // A stopping process leaves its consumer groups one by one (calls, instances, keys, revocations).
   afterAll(async () => {
     await Promise.all(running.map((telemetry) => telemetry.stop()));
     // The instances topic is the real one: without tombstones, the made-up replicas (and their
@@ -116,7 +117,7 @@ describe('the telemetry service against Kafka, scraped and pushing OTLP', () => 
     await bus.flush(10_000);
     await bus.close();
     await receiver.stop();
-  });
+  }, 60_000);
 
   it('turns call events and heartbeats from Kafka into metrics on /metrics and over OTLP/HTTP JSON', async () => {
     const telemetry = await startTelemetry('json', {
