@@ -22,16 +22,18 @@ import { ClientSecretEntity } from './clients/client-secret.entity';
 import { ClientSecretRepository } from './clients/client-secret.repository';
 import { ClientSecretsController } from './clients/client-secrets.controller';
 import { ClientSecretsService } from './clients/client-secrets.service';
-import { AgentsController } from './identities/agents.controller';
 import { AgentEntity, RoleEntity, TeamEntity, UserEntity } from './identities/directory-entry.entity';
 import { DirectoryRepository } from './identities/directory.repository';
+import {
+  AgentsController,
+  RolesController,
+  TeamsController,
+  UsersController,
+} from './identities/directory-entries.controller';
 import { DirectoryService } from './identities/directory.service';
 import { RoleAssignmentEntity, TeamMemberEntity } from './identities/membership.entity';
-import { RolesController } from './identities/roles.controller';
-import { TeamsController } from './identities/teams.controller';
 import { TenantEntity } from './identities/tenant.entity';
 import { TenantsController } from './identities/tenants.controller';
-import { UsersController } from './identities/users.controller';
 import { MetadataController } from './metadata/metadata.controller';
 import { CreateApiKeys1763700000000 } from './migrations/1763700000000-create-api-keys.migration';
 import { CreateIdentities1764500000000 } from './migrations/1764500000000-create-identities.migration';
