@@ -12,6 +12,8 @@ import {
   testAdminHeaders,
   waitFor,
 } from '@gateway/testing';
+import { CatalogRecord } from '@gateway/contracts';
+import { KafkaEventBus, publishTombstone } from '@gateway/platform';
 import { AdminApi } from './admin-api';
 
 jest.setTimeout(600_000);
@@ -80,16 +82,11 @@ async function callerOn(
     })
   ).text();
   let id = 10;
-  return async () => {
+  const send = async (method: string, params: Record<string, unknown>) => {
     const response = await fetch(mcpUrl, {
       method: 'POST',
-      headers: { ...sessionHeaders, accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: ++id,
-        method: 'tools/call',
-        params: { name: 'get-sum', arguments: { a: 1, b: 2 } },
-      }),
+      headers: sessionHeaders,
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
     });
     const text = await response.text();
     const data =
@@ -97,8 +94,20 @@ async function callerOn(
         .split('\n')
         .find((line) => line.startsWith('data:'))
         ?.slice(5) ?? text;
-    const message = JSON.parse(data) as { error?: { code: number; data?: Record<string, unknown> } };
-    return { code: message.error?.code, data: message.error?.data };
+    return JSON.parse(data) as {
+      result?: { tools?: Array<{ name: string }> };
+      error?: { code: number; data?: Record<string, unknown> };
+    };
+  };
+  // Whatever else the broker's catalog holds, the echo tool of server-everything is this one.
+  const { result } = await send('tools/list', {});
+  const echo = result?.tools
+    ?.map((tool) => tool.name)
+    .find((name) => name === 'echo' || name === 'everything_echo');
+  if (!echo) throw new Error(`no echo tool listed on ${mcpUrl}`);
+  return async () => {
+    const { error } = await send('tools/call', { name: echo, arguments: { message: 'counted' } });
+    return { code: error?.code, data: error?.data };
   };
 }
 
@@ -135,6 +144,15 @@ describe('security across replicas: two ingress processes, Kafka, Postgres, Redi
   afterAll(async () => {
     await firstIngress?.stop();
     await topology?.stop();
+    // The catalog topic outlives this run's database: remove its server, so the routers of later
+    // runs on this broker do not start it too.
+    const bus = new KafkaEventBus({
+      brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
+      clientId: 'security-e2e-cleanup',
+    });
+    publishTombstone(bus, CatalogRecord, 'everything');
+    await bus.flush(10_000);
+    await bus.close();
     await administerServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).catch(() => undefined);
   });
 
@@ -172,13 +190,15 @@ describe('security across replicas: two ingress processes, Kafka, Postgres, Redi
       const call = await callerOn(url, probe.key);
       await waitFor(async () => (await call()).code === 429, { description: `the bundle's limit on ${url}` });
     }
+    // Buckets live in Redis, which outlives this run: an agent of this run's own starts full.
+    const agentName = `limited-bot-${randomBytes(4).toString('hex')}`;
     await auth.ok('POST', '/api/v1/auth/agents', {
-      name: 'limited-bot',
+      name: agentName,
       roles: ['developer'],
       scopes: ['mcp:read', 'mcp:call'],
     });
     const limited = await auth.ok<{ key: string }>('POST', '/api/v1/auth/api-keys', {
-      principal: 'agent:limited-bot',
+      principal: `agent:${agentName}`,
       name: 'limited',
       scopes: ['mcp:read', 'mcp:call'],
     });
