@@ -99,12 +99,17 @@ async function callerOn(
       error?: { code: number; data?: Record<string, unknown> };
     };
   };
-  // Whatever else the broker's catalog holds, the echo tool of server-everything is this one.
-  const { result } = await send('tools/list', {});
-  const echo = result?.tools
-    ?.map((tool) => tool.name)
-    .find((name) => name === 'echo' || name === 'everything_echo');
-  if (!echo) throw new Error(`no echo tool listed on ${mcpUrl}`);
+  // Whatever else the broker's catalog holds, the echo tool of server-everything is this one; it
+  // is listed once the registry has pinned its definition (the pins topic, too, outlives runs).
+  const echo = await waitFor(
+    async () => {
+      const { result } = await send('tools/list', {});
+      return result?.tools
+        ?.map((tool) => tool.name)
+        .find((name) => name === 'echo' || name === 'everything_echo');
+    },
+    { description: `the echo tool listed on ${mcpUrl}` },
+  );
   return async () => {
     const { error } = await send('tools/call', { name: echo, arguments: { message: 'counted' } });
     return { code: error?.code, data: error?.data };
