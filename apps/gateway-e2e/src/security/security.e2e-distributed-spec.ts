@@ -148,9 +148,11 @@ describe('security across replicas: two ingress processes, Kafka, Postgres, Redi
 
   afterAll(async () => {
     // The bundles topic outlives this run too: leave the default tenant without the test's limit.
-    await new AdminApi(topology.httpUrl.policy, testAdminHeaders())
-      .send('PUT', '/api/v1/tenants/default/rate-limits', [])
-      .catch(() => undefined);
+    if (topology) {
+      await new AdminApi(topology.httpUrl.policy, testAdminHeaders())
+        .send('PUT', '/api/v1/tenants/default/rate-limits', [])
+        .catch(() => undefined);
+    }
     await firstIngress?.stop();
     await topology?.stop();
     // The catalog topic outlives this run's database: remove its server, so the routers of later
