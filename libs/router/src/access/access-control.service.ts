@@ -6,6 +6,7 @@ import {
   maskingFor,
   maskValue,
   PolicyBundleDirectory,
+  type PolicyEngine,
   type PolicyResource,
   type Principal,
   SecurityEventPublisher,
@@ -30,6 +31,11 @@ export function principalOfCaller(caller: RouterApi.Caller | undefined): Princip
 
 export type ListedKind = 'tool' | 'resource' | 'prompt';
 
+/** How long a list decision is remembered; see AccessControl.listFilter. */
+const listDecisionWindowMs = 30_000;
+/** Past this many remembered decisions per engine, the memo starts over. */
+const maxListDecisions = 100_000;
+
 /**
  * The policy enforcement point of the data plane, where exposed names have resolved to an
  * upstream server and its own name for the item: Cedar decides with the tenant's bundle (kept in
@@ -38,6 +44,11 @@ export type ListedKind = 'tool' | 'resource' | 'prompt';
  */
 @Injectable()
 export class AccessControl {
+  private readonly listDecisions = new WeakMap<
+    PolicyEngine,
+    { readonly window: number; readonly decisions: Map<string, boolean> }
+  >();
+
   constructor(
     private readonly bundles: PolicyBundleDirectory,
     private readonly events: SecurityEventPublisher,
@@ -80,7 +91,13 @@ export class AccessControl {
     );
   }
 
-  /** A predicate for the items of a list: false for what the principal may never use. */
+  /**
+   * A predicate for the items of a list: false for what the principal may never use. A list of
+   * a thousand tools is two Cedar evaluations per tool, so the answers are remembered per bundle
+   * revision (a new bundle is a new engine), principal, address and view, for a window of
+   * listDecisionWindowMs: time conditions take effect on lists within that window, and calls are
+   * always decided afresh.
+   */
   listFilter(
     caller: RouterApi.Caller | undefined,
     context: Omit<DecisionContext, 'arguments'>,
@@ -88,7 +105,30 @@ export class AccessControl {
     const principal = principalOfCaller(caller);
     const engine = this.bundles.engineFor(principal.tenant);
     if (!engine) return () => false;
-    return (kind, server, name) => engine.listable({ principal, resource: { kind, server, name }, context });
+    const window = Math.floor(Date.now() / listDecisionWindowMs);
+    let memo = this.listDecisions.get(engine);
+    if (!memo || memo.window !== window || memo.decisions.size >= maxListDecisions) {
+      memo = { window, decisions: new Map() };
+      this.listDecisions.set(engine, memo);
+    }
+    const { decisions } = memo;
+    const who = [
+      principal.id,
+      principal.roles.join(','),
+      principal.teams.join(','),
+      context.clientAddress,
+      context.view,
+    ];
+    const prefix = `${who.join('\u0000')}\u0000`;
+    return (kind, server, name) => {
+      const key = `${prefix}${kind}\u0000${server}\u0000${name}`;
+      let listable = decisions.get(key);
+      if (listable === undefined) {
+        listable = engine.listable({ principal, resource: { kind, server, name }, context });
+        decisions.set(key, listable);
+      }
+      return listable;
+    };
   }
 
   /**
